@@ -1,0 +1,38 @@
+"""Errors that carry user-facing problems.
+
+Every rejection of user input ends up as an :class:`InputError` holding one or more
+:class:`Problem` records. The CLI prints one line per problem and exits with status 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+__all__ = ["InputError", "Problem"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input: where (``source`` and ``field``) and what."""
+
+    source: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{field}{self.message}"
+
+
+class InputError(ValueError):
+    """Raised when user input (a file, an option, a name) cannot be used."""
+
+    def __init__(self, problems: Iterable[Problem] | Problem | str, source: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(source, "", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

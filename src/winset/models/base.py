@@ -1,0 +1,202 @@
+"""The protocol every bargaining model follows.
+
+A model is a small class with a :class:`ModelInfo` (name, citation, parameters with defaults and
+ranges, variants) and one method, :meth:`Model.solve`, a pure function of batched arrays
+(:class:`Inputs`, leading axis = Monte Carlo draws) that returns a :class:`Solution`. Running a
+model on a scenario (conversion, provenance, results in units) is done once, for every model, by
+:func:`winset.api.run`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from winset.errors import InputError, Problem
+from winset.scenario.arrays import ScenarioArrays
+
+__all__ = ["Inputs", "Model", "ModelInfo", "Parameter", "RoundArrays", "Solution"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A model parameter with its default and allowed values."""
+
+    name: str
+    default: Any
+    description: str
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[Any, ...] | None = None
+
+    def coerce(self, value: Any, source: str = "") -> Any:
+        """Convert a value (possibly a string from the command line) and check its range."""
+        field = f"parameter {self.name}"
+        if self.choices is not None:
+            text = str(value)
+            for choice in self.choices:
+                if str(choice) == text:
+                    return choice
+            options = ", ".join(str(c) for c in self.choices)
+            raise InputError(Problem(source, field, f"{value!r} is not one of {options}"))
+        kind = type(self.default)
+        try:
+            if kind is bool:
+                if isinstance(value, str):
+                    if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                        raise ValueError(value)
+                    converted: Any = value.lower() in ("true", "1", "yes")
+                else:
+                    converted = bool(value)
+            elif kind is int:
+                converted = int(str(value))
+            else:
+                converted = float(value)
+        except (TypeError, ValueError):
+            raise InputError(
+                Problem(source, field, f"{value!r} is not a valid {kind.__name__}")
+            ) from None
+        if isinstance(converted, float) and not np.isfinite(converted):
+            raise InputError(Problem(source, field, f"{value!r} is not a finite number"))
+        if self.low is not None and converted < self.low:
+            raise InputError(Problem(source, field, f"{converted} is below {self.low}"))
+        if self.high is not None and converted > self.high:
+            raise InputError(Problem(source, field, f"{converted} is above {self.high}"))
+        return converted
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Metadata shown by ``winset models`` and recorded in every result's provenance."""
+
+    name: str
+    title: str
+    citation: str
+    summary: str
+    deterministic: bool = True
+    iterative: bool = False
+    parameters: tuple[Parameter, ...] = ()
+    variants: tuple[str, ...] = ("default",)
+    batched: bool = True
+
+    @property
+    def default_variant(self) -> str:
+        return self.variants[0]
+
+    def resolve(
+        self, params: Mapping[str, Any] | None, variant: str | None, source: str = ""
+    ) -> tuple[dict[str, Any], str]:
+        """Fill defaults, convert and check parameters; check the variant."""
+        params = dict(params or {})
+        known = {p.name: p for p in self.parameters}
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            allowed = ", ".join(known) or "none"
+            raise InputError(
+                Problem(
+                    source,
+                    f"parameter {unknown[0]}",
+                    f"unknown for model {self.name!r} (parameters: {allowed})",
+                )
+            )
+        resolved = {
+            name: p.coerce(params[name], source) if name in params else p.default
+            for name, p in known.items()
+        }
+        variant = variant or self.default_variant
+        if variant not in self.variants:
+            raise InputError(
+                Problem(
+                    source,
+                    "variant",
+                    f"{variant!r} is not a variant of {self.name!r} "
+                    f"(variants: {', '.join(self.variants)})",
+                )
+            )
+        return resolved, variant
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """Batched model inputs. B = draws, n = actors, m = issues; values on [0, 1]."""
+
+    capability: FloatArray  # (B, n)
+    position: FloatArray  # (B, n, m)
+    salience: FloatArray  # (B, n, m)
+    present: NDArray[np.bool_]  # (n, m)
+    status_quo: FloatArray  # (B, m)
+    has_status_quo: NDArray[np.bool_]  # (m,)
+
+    @property
+    def batch(self) -> int:
+        return int(self.capability.shape[0])
+
+    @classmethod
+    def from_arrays(cls, arrays: ScenarioArrays) -> Inputs:
+        """A batch of one: the scenario's point values."""
+        return cls(
+            capability=arrays.capability[None, :].astype(float),
+            position=arrays.position[None, :, :].astype(float),
+            salience=arrays.salience[None, :, :].astype(float),
+            present=np.asarray(arrays.present),
+            status_quo=arrays.status_quo[None, :].astype(float),
+            has_status_quo=np.asarray(arrays.has_status_quo),
+        )
+
+    def weights(self) -> FloatArray:
+        """Capability x salience, zero where absent: (B, n, m)."""
+        w = self.capability[:, :, None] * self.salience
+        return np.where(self.present[None, :, :], w, 0.0)
+
+    def take(self, index: slice | NDArray[np.intp]) -> Inputs:
+        """A sub-batch (used to split draws into chunks)."""
+        return Inputs(
+            capability=self.capability[index],
+            position=self.position[index],
+            salience=self.salience[index],
+            present=self.present,
+            status_quo=self.status_quo[index],
+            has_status_quo=self.has_status_quo,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class RoundArrays:
+    """One round of an iterative model: positions and the round's summary values."""
+
+    position: FloatArray  # (B, n, m)
+    median: FloatArray  # (B, m)
+    mean: FloatArray  # (B, m)
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """What :meth:`Model.solve` returns: normalised forecasts, and rounds if iterative."""
+
+    forecast: FloatArray  # (B, m) on [0, 1]
+    rounds: tuple[RoundArrays, ...] = ()
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Model(ABC):
+    """Base class of registry models. Subclasses set ``info`` and implement ``solve``."""
+
+    info: ClassVar[ModelInfo]
+
+    @abstractmethod
+    def solve(
+        self,
+        inputs: Inputs,
+        params: Mapping[str, Any],
+        variant: str,
+        rng: np.random.Generator,
+    ) -> Solution:
+        """Forecast every draw of ``inputs``; pure (all randomness from ``rng``)."""

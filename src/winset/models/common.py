@@ -1,0 +1,60 @@
+"""Array helpers shared by the models: effective weights, weighted mean and median.
+
+All functions take batched arrays: positions ``x`` of shape (B, n, m) and weights ``w`` of the
+same shape, and reduce over the actors axis (1), returning (B, m).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["effective_weights", "weighted_mean", "weighted_median"]
+
+FloatArray = NDArray[np.float64]
+
+
+def effective_weights(
+    capability: FloatArray, salience: FloatArray, present: NDArray[np.bool_]
+) -> FloatArray:
+    """Capability x salience per actor and issue, with a defined answer when all are zero.
+
+    Where every present actor has zero capability x salience on an issue (nobody cares, or
+    nobody can act), the capabilities alone are used; if those are zero too, every present
+    actor counts equally. So no model ever divides by a zero total weight.
+    """
+    present_b = np.broadcast_to(present, salience.shape)
+    w = np.where(present_b, capability[:, :, None] * salience, 0.0)
+    cap = np.where(present_b, np.broadcast_to(capability[:, :, None], salience.shape), 0.0)
+    equal = present_b.astype(float)
+    w = np.where(w.sum(axis=1, keepdims=True) > 0, w, cap)
+    return np.where(w.sum(axis=1, keepdims=True) > 0, w, equal)
+
+
+def weighted_mean(x: FloatArray, w: FloatArray) -> FloatArray:
+    """Weighted mean over actors; weights must have a positive total per (draw, issue)."""
+    return np.einsum("bnm,bnm->bm", w, x) / w.sum(axis=1)
+
+
+def weighted_median(x: FloatArray, w: FloatArray) -> FloatArray:
+    """The weighted median over actors: the Condorcet winner among the positions.
+
+    With distance-based (single-peaked) preferences, a position beats every other in pairwise
+    weighted votes exactly when no more than half of the weight lies strictly on either side
+    of it. When the cumulative weight reaches exactly one half at a position, the two
+    neighbouring positions tie with every point between them; the midpoint is returned.
+    """
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    ws = np.take_along_axis(w, order, axis=1)
+    cum = np.cumsum(ws, axis=1)
+    total = cum[:, -1:, :]
+    half = total / 2.0
+    tol = 1e-9 * total
+    lo = np.argmax(cum >= half - tol, axis=1)[:, None, :]
+    hi = np.argmax(cum > half + tol, axis=1)[:, None, :]
+    x_lo = np.take_along_axis(xs, lo, axis=1)[:, 0, :]
+    x_hi = np.take_along_axis(xs, hi, axis=1)[:, 0, :]
+    cum_lo = np.take_along_axis(cum, lo, axis=1)[:, 0, :]
+    tie = np.abs(cum_lo - half[:, 0, :]) <= tol[:, 0, :]
+    return np.where(tie, (x_lo + x_hi) / 2.0, x_lo)
