@@ -1,0 +1,137 @@
+"""The contract every registry model inherits.
+
+A model's test class subclasses :class:`ModelContract` and sets ``model_name`` (and, if needed,
+``variant``, ``params``, ``permutation_invariant``). The checks are the invariants STYLE.md asks
+for: determinism under a fixed seed, invariance to permuting actors and to scaling every
+capability, forecasts within the range of the participating actors' positions, finite output,
+and pickling of the model and its result.
+"""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any, ClassVar
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from strategies import inputs, scenarios
+from winset.api import run
+from winset.models.base import Inputs
+from winset.models.registry import get_model
+
+__all__ = ["ModelContract"]
+
+# Test methods are inherited by one class per model, so Hypothesis sees several executors;
+# the tests keep no instance state, which makes that safe.
+_HEALTH = [HealthCheck.too_slow, HealthCheck.differing_executors]
+_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=_HEALTH)
+
+
+def _permuted(inp: Inputs, order: np.ndarray) -> Inputs:
+    return Inputs(
+        capability=inp.capability[:, order],
+        position=inp.position[:, order],
+        salience=inp.salience[:, order],
+        present=inp.present[order],
+        status_quo=inp.status_quo,
+        has_status_quo=inp.has_status_quo,
+    )
+
+
+def _scaled(inp: Inputs, factor: float) -> Inputs:
+    return Inputs(
+        capability=inp.capability * factor,
+        position=inp.position,
+        salience=inp.salience,
+        present=inp.present,
+        status_quo=inp.status_quo,
+        has_status_quo=inp.has_status_quo,
+    )
+
+
+class ModelContract:
+    """Invariants every model must satisfy. Subclasses set ``model_name``."""
+
+    model_name: ClassVar[str]
+    variant: ClassVar[str | None] = None
+    params: ClassVar[dict[str, Any]] = {}
+    permutation_invariant: ClassVar[bool] = True
+    atol: ClassVar[float] = 1e-9
+
+    def _solve(self, inp: Inputs, seed: int = 0) -> np.ndarray:
+        model = get_model(self.model_name)
+        params, variant = model.info.resolve(self.params, self.variant)
+        rng = np.random.default_rng(seed)
+        return model.solve(inp, params, variant, rng).forecast
+
+    def test_info_is_complete(self) -> None:
+        info = get_model(self.model_name).info
+        assert info.name == self.model_name
+        assert info.citation and info.summary and info.title
+        for p in info.parameters:
+            assert p.coerce(p.default) == p.default
+
+    @_SETTINGS
+    @given(inp=inputs())
+    def test_deterministic_under_seed(self, inp: Inputs) -> None:
+        a = self._solve(inp, seed=7)
+        b = self._solve(inp, seed=7)
+        assert a.tobytes() == b.tobytes()
+
+    @_SETTINGS
+    @given(inp=inputs())
+    def test_forecast_shape_and_finite(self, inp: Inputs) -> None:
+        f = self._solve(inp)
+        assert f.shape == (inp.batch, inp.position.shape[2])
+        assert np.all(np.isfinite(f))
+
+    @_SETTINGS
+    @given(inp=inputs())
+    def test_forecast_within_range_of_positions(self, inp: Inputs) -> None:
+        f = self._solve(inp)
+        present = np.broadcast_to(inp.present, inp.position.shape)
+        lo = np.where(present, inp.position, np.inf).min(axis=1)
+        hi = np.where(present, inp.position, -np.inf).max(axis=1)
+        # a status quo that is part of the model's logic may also be the answer
+        lo = np.where(inp.has_status_quo, np.minimum(lo, inp.status_quo), lo)
+        hi = np.where(inp.has_status_quo, np.maximum(hi, inp.status_quo), hi)
+        assert np.all(f >= lo - 1e-9) and np.all(f <= hi + 1e-9)
+
+    @_SETTINGS
+    @given(inp=inputs(), data=st.data())
+    def test_capability_scale_invariance(self, inp: Inputs, data: Any) -> None:
+        factor = data.draw(st.sampled_from([0.001, 3.0, 1000.0]))
+        a = self._solve(inp)
+        b = self._solve(_scaled(inp, factor))
+        np.testing.assert_allclose(a, b, atol=self.atol)
+
+    @_SETTINGS
+    @given(inp=inputs(), seed=st.integers(0, 1000))
+    def test_actor_permutation_invariance(self, inp: Inputs, seed: int) -> None:
+        if not self.permutation_invariant:
+            return
+        order = np.random.default_rng(seed).permutation(inp.capability.shape[1])
+        a = self._solve(inp)
+        b = self._solve(_permuted(inp, order))
+        np.testing.assert_allclose(a, b, atol=self.atol)
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=_HEALTH)
+    @given(scenario=scenarios())
+    def test_scenario_forecast_in_units_within_positions(self, scenario: Any) -> None:
+        result = run(scenario, self.model_name, params=self.params, variant=self.variant, seed=1)
+        for k, issue in enumerate(scenario.issues):
+            xs = [a.position[issue.name].value for a in scenario.actors]
+            if issue.status_quo is not None:
+                xs.append(issue.status_quo.value)
+            span = issue.high - issue.low
+            value = result.forecast[issue.name]
+            assert min(xs) - 1e-9 * span <= value <= max(xs) + 1e-9 * span, (k, value, xs)
+
+    def test_model_and_result_pickle(self) -> None:
+        model = get_model(self.model_name)
+        assert pickle.loads(pickle.dumps(model)).info == model.info
+        result = run("eu-emissions-1994", self.model_name, params=self.params, variant=self.variant)
+        again = pickle.loads(pickle.dumps(result))
+        assert again == result
