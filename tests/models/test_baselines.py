@@ -40,7 +40,8 @@ def test_eu_emissions_median_is_seven() -> None:
 def test_reference_file_agrees_with_bundled_scenario(shared) -> None:
     import csv
 
-    rows = list(csv.DictReader(open(shared / "reference/eum/eu_emissions.csv")))
+    with open(shared / "reference/eum/eu_emissions.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     w = [float(r["Capability"]) * float(r["Salience"]) for r in rows]
     x = [float(r["Position"]) for r in rows]
     expected = sum(a * b for a, b in zip(w, x, strict=True)) / sum(w)
