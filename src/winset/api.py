@@ -19,7 +19,7 @@ from winset.scenario.schema import Scenario
 if TYPE_CHECKING:
     from winset.store import RunStore
 
-__all__ = ["prepare", "provenance_for", "result_from_solution", "run", "run_stored"]
+__all__ = ["clean_units", "prepare", "provenance_for", "result_from_solution", "run", "run_stored"]
 
 
 def prepare(
@@ -48,19 +48,28 @@ def prepare(
     return scenario, model_obj, resolved, variant_name
 
 
+def clean_units(value: float, span: float) -> float:
+    """Round away the noise of the [0, 1] round trip (12 significant digits of the span).
+
+    A median that is an actor's position 7 comes back as 7.000000000000001 otherwise.
+    """
+    decimals = int(12 - np.floor(np.log10(span)))
+    return float(np.round(value, decimals))
+
+
 def _issue_round(
     arrays: ScenarioArrays, ra: RoundArrays, k: int, pos_units: np.ndarray
 ) -> IssueRound:
     lo, hi = arrays.scale_low[k], arrays.scale_high[k]
     span = hi - lo
     positions = {
-        actor: float(pos_units[i, k])
+        actor: clean_units(pos_units[i, k], span)
         for i, actor in enumerate(arrays.actors)
         if arrays.present[i, k]
     }
     return IssueRound(
-        median=float(lo + span * ra.median[0, k]),
-        mean=float(lo + span * ra.mean[0, k]),
+        median=clean_units(lo + span * ra.median[0, k], span),
+        mean=clean_units(lo + span * ra.mean[0, k], span),
         positions=positions,
     )
 
@@ -109,7 +118,10 @@ def result_from_solution(
         issues=arrays.issues,
         units={issue.name: issue.unit or "" for issue in scenario.issues},
         actors=arrays.actors,
-        forecast={name: float(forecast[k]) for k, name in enumerate(arrays.issues)},
+        forecast={
+            name: clean_units(forecast[k], arrays.scale_high[k] - arrays.scale_low[k])
+            for k, name in enumerate(arrays.issues)
+        },
         provenance=provenance_for(scenario, model, params, variant, seed),
         rounds=tuple(rounds),
         extras=dict(solution.extras),

@@ -70,7 +70,7 @@ def nash_solution(
         hi = np.where(up, hi, mid)
     solution = 0.5 * (lo + hi)
     d_point = np.where(has_d[None, :], d, solution)
-    return np.where(degenerate, d_point, solution), any_part
+    return np.where(degenerate, d_point, solution), np.asarray(any_part, dtype=bool)
 
 
 class NashModel(Model):

@@ -275,7 +275,11 @@ def _parse_ktab(rows: list[list[str]], source: str) -> Scenario:
         dims.append(name)
     if not dims:
         raise InputError(Problem(source, "line 2", "KTAB header names no dimension"))
-    issues = [{"name": _slug(d), "label": d, "scale": (0.0, 100.0)} for d in dims]
+    issue_names = [_slug(d) for d in dims]
+    issues = [
+        {"name": name, "label": d, "scale": (0.0, 100.0)}
+        for name, d in zip(issue_names, dims, strict=True)
+    ]
     problems: list[Problem] = []
     actors = []
     for r, row in enumerate(rows[2:], start=3):
@@ -287,13 +291,9 @@ def _parse_ktab(rows: list[list[str]], source: str) -> Scenario:
         cap = _number(row[2], f"line {r}.Influence", source, problems)
         pos: dict[str, float | None] = {}
         sal: dict[str, float | None] = {}
-        for k, issue in enumerate(issues):
-            pos[issue["name"]] = _number(
-                row[3 + 2 * k], f"line {r}.{dims[k]} Position", source, problems
-            )
-            sal[issue["name"]] = _number(
-                row[4 + 2 * k], f"line {r}.{dims[k]} Salience", source, problems
-            )
+        for k, name in enumerate(issue_names):
+            pos[name] = _number(row[3 + 2 * k], f"line {r}.{dims[k]} Position", source, problems)
+            sal[name] = _number(row[4 + 2 * k], f"line {r}.{dims[k]} Salience", source, problems)
         actors.append(
             {
                 "name": row[0],

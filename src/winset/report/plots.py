@@ -1,0 +1,97 @@
+"""Static plots (matplotlib). Each takes a result or scenario and an optional Axes."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed; must precede pyplot
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from winset.scenario.schema import Scenario  # noqa: E402
+
+__all__ = ["figure_to_svg", "plot_issue"]
+
+_MODEL_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+
+
+def plot_issue(
+    scenario: Scenario,
+    issue: str,
+    forecasts: Mapping[str, float] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Actors on the issue's scale (sized by capability x salience) with forecasts marked.
+
+    ``forecasts`` maps a label (a model name) to a value in the issue's units.
+    """
+    spec = scenario.issue(issue)
+    rows = [
+        (a.name, a.position[issue].value, a.capability.value * a.salience[issue].value, a)
+        for a in scenario.actors
+        if issue in a.position
+    ]
+    rows.sort(key=lambda r: (r[1], r[0]))
+    if ax is None:
+        height = max(2.6, 0.32 * len(rows) + 1.4)
+        fig, ax = plt.subplots(figsize=(8.0, height))
+    else:
+        fig = ax.figure  # type: ignore[assignment]
+    weights = np.array([r[2] for r in rows], dtype=float)
+    top = weights.max() if weights.size and weights.max() > 0 else 1.0
+    sizes = 30 + 470 * weights / top
+    ys = np.arange(len(rows))
+    for y, row in zip(ys, rows, strict=True):
+        est = row[3].position[issue]
+        if est.range is not None:
+            ax.plot([est.range[0], est.range[1]], [y, y], color="#999999", lw=1.5, zorder=1)
+    ax.scatter(
+        [r[1] for r in rows],
+        ys,
+        s=sizes,
+        color="#4c72b0",
+        alpha=0.75,
+        zorder=2,
+        edgecolor="white",
+        linewidth=0.8,
+    )
+    ax.set_yticks(ys, [r[0] for r in rows], fontsize=8)
+    ax.set_xlim(spec.low - 0.03 * (spec.high - spec.low), spec.high + 0.03 * (spec.high - spec.low))
+    ax.set_ylim(-0.8, len(rows) - 0.2 + 0.6)
+    if spec.status_quo is not None:
+        ax.axvline(spec.status_quo.value, color="#555555", ls=":", lw=1.2)
+        ax.text(spec.status_quo.value, len(rows) - 0.1, " status quo", fontsize=7, color="#555555")
+    for (label, value), colour in zip((forecasts or {}).items(), _MODEL_COLOURS * 4, strict=False):
+        ax.axvline(value, color=colour, lw=1.6, alpha=0.9, label=f"{label}: {value:,.4g}")
+    if forecasts:
+        ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14 if spec.anchors else -0.1),
+            ncol=min(4, len(forecasts)),
+            fontsize=8,
+            frameon=False,
+        )
+    xlabel = spec.title + (f" ({spec.unit})" if spec.unit else "")
+    ax.set_xlabel(xlabel, fontsize=9)
+    if spec.anchors:
+        sec = ax.secondary_xaxis("top")
+        sec.set_xticks(list(spec.anchors), list(spec.anchors.values()), fontsize=7)
+    ax.set_title(f"{issue}: positions (dot size = capability x salience)", fontsize=10)
+    ax.grid(axis="x", color="#eeeeee")
+    fig.tight_layout()
+    return fig
+
+
+def figure_to_svg(fig: Figure | Any) -> str:
+    """The figure as an inline SVG string (closes the figure)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    return text[text.find("<svg") :]

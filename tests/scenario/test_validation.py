@@ -1,0 +1,267 @@
+"""Every kind of bad input gives one clear line per problem, exit status 2, no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from winset.cli import app
+from winset.errors import InputError
+from winset.scenario.load import load_scenario
+
+runner = CliRunner()
+
+GOOD = {
+    "name": "test",
+    "sources": {"S1": "a source"},
+    "issues": [
+        {"name": "troops", "scale": [0, 20000], "status_quo": 0},
+        {"name": "immunity", "scale": [0, 100]},
+    ],
+    "actors": [
+        {
+            "name": "A",
+            "capability": {"value": 80, "range": [60, 90], "source": "S1", "basis": "estimated"},
+            "position": {"troops": 3500, "immunity": 100},
+            "salience": {"troops": 55, "immunity": 90},
+        },
+        {
+            "name": "B",
+            "capability": 40,
+            "position": {"troops": 0, "immunity": 0},
+            "salience": {"troops": 95, "immunity": 95},
+        },
+        {
+            "name": "C",
+            "capability": 10,
+            "position": {"troops": 15000},
+            "salience": {"troops": 70},
+        },
+    ],
+}
+
+
+def _write(tmp_path: Path, data: object, name: str = "s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data) if not isinstance(data, str) else data)
+    return path
+
+
+def _validate(path: Path | str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["validate", str(path)])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _bad(tmp_path: Path, data: object, name: str = "s.yaml") -> list[str]:
+    path = _write(tmp_path, data, name)
+    code, out, err = _validate(path)
+    assert code == 2, (out, err)
+    assert "Traceback" not in err + out
+    lines = err.strip().splitlines()
+    assert lines and all(line.startswith(str(path)) for line in lines), lines
+    return [line[len(str(path)) + 2 :] for line in lines]
+
+
+def _mutated(**changes) -> dict:
+    data = yaml.safe_load(yaml.safe_dump(GOOD))
+    for path, value in changes.items():
+        target = data
+        keys = path.split("__")
+        for key in keys[:-1]:
+            target = target[int(key)] if key.isdigit() else target[key]
+        last = keys[-1]
+        if value is _DELETE:
+            del target[last]
+        else:
+            target[int(last) if last.isdigit() else last] = value
+    return data
+
+
+_DELETE = object()
+
+
+def test_good_scenario_is_valid(tmp_path: Path) -> None:
+    code, out, err = _validate(_write(tmp_path, GOOD))
+    assert code == 0, err
+    assert "valid scenario 'test': 3 actors, 2 issue(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"actors__1__salience__troops": 140}, "actors[1].salience.troops: 140 is above 100"),
+        ({"actors__1__salience__troops": -5}, "actors[1].salience.troops: -5 is below 0"),
+        ({"actors__0__position__troops": 30000}, "actors[0].position.troops: 30000 is above 20000"),
+        ({"actors__1__capability": -1}, "actors[1].capability: -1 is below 0"),
+        ({"actors__1__name": "A"}, "actors[1].name: duplicate actor name 'A'"),
+        ({"actors__1__capability": "strong"}, "actors[1].capability: expected a mapping"),
+        (
+            {"actors__1__capability": float("nan")},
+            "actors[1].capability: nan is not a finite number",
+        ),
+        (
+            {"actors__1__salience__troops": float("inf")},
+            "actors[1].salience.troops: inf is not a finite number",
+        ),
+        ({"actors__0__colour": "red"}, "actors[0].colour: unknown field"),
+        ({"weather": "fine"}, "weather: unknown field"),
+        ({"name": _DELETE}, "name: missing"),
+        ({"actors__1__capability": _DELETE}, "actors[1].capability: missing"),
+        ({"actors__1__position__wages": 3}, "actors[1].position.wages: unknown issue 'wages'"),
+        ({"actors__2__salience": {}}, "actors[2].salience.troops: missing (a position is given)"),
+        (
+            {"actors__0__capability__range": [85, 90]},
+            "actors[0].capability.range: value 80 is outside [85, 90]",
+        ),
+        (
+            {"actors__0__capability__source": "S9"},
+            "actors[0].capability.source: unknown source id 'S9'",
+        ),
+        (
+            {"actors__0__capability__basis": "guess"},
+            "actors[0].capability.basis: 'guess' is not one of",
+        ),
+        ({"issues__0__scale": [10, 0]}, "issues[0].scale: low 10 must be below high 0"),
+        ({"issues__0__status_quo": -3}, "issues[0].status_quo: -3 is below 0"),
+        ({"actors": []}, "actors: must not be empty"),
+        ({"issues": "troops"}, "issues: expected a list"),
+    ],
+)
+def test_bad_yaml_field(tmp_path: Path, changes: dict, expected: str) -> None:
+    lines = _bad(tmp_path, _mutated(**changes))
+    assert any(line.startswith(expected) for line in lines), lines
+
+
+def test_several_problems_give_several_lines(tmp_path: Path) -> None:
+    data = _mutated(actors__1__salience__troops=140, actors__2__capability=-2)
+    lines = _bad(tmp_path, data)
+    assert len(lines) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "expected"),
+    [
+        ("", "empty.yaml", "the file is empty"),
+        ("   \n\n", "blank.csv", "the file is empty"),
+        ("name: [unclosed\n", "broken.yaml", "not valid YAML at line"),
+        ("- a\n- b\n", "list.yaml", "expected a mapping of scenario fields"),
+        ("just some words\n", "words.txt", "missing column(s)"),
+        ('{"name": "x"}', "data.json", "this looks like JSON"),
+        ("<html><body>hi</body></html>", "page.html", "this looks like HTML"),
+    ],
+)
+def test_not_a_scenario(tmp_path: Path, text: str, name: str, expected: str) -> None:
+    lines = _bad(tmp_path, text, name)
+    assert len(lines) == 1 and expected in lines[0], lines
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = tmp_path / "image.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, _, err = _validate(path)
+    assert code == 2 and "binary file" in err
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    code, _, err = _validate(tmp_path / "nope.yaml")
+    assert code == 2 and "no such file" in err and "Traceback" not in err
+
+
+def test_decide_file_with_errors_is_rejected(shared: Path) -> None:
+    # the acceptance check of the foundation issue
+    path = shared / "reference/exchange/decide_copenhagen_with_errors.csv"
+    code, _, err = _validate(path)
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"{path}: this is an input file of the decide exchange-model program (#A/#P/#D records), "
+        "not a winset scenario; expected a YAML scenario or a stakeholder table with columns "
+        "actor, capability, position, salience"
+    ]
+
+
+def test_deu_table_is_named(shared: Path) -> None:
+    code, _, err = _validate(shared / "data/deu3/deu3-dev.csv")
+    assert code == 2 and "DEU table" in err
+
+
+# ----------------------------------------------------------------------------- CSV / XLSX
+
+
+def test_csv_table_with_extra_columns_and_unit_salience(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "Actor,Capability,Position,Salience,Notes\nA,1,40,0.5,x\nB,2,60,1.0,y\n",
+        "t.csv",
+    )
+    code, out, err = _validate(path)
+    assert code == 0, err
+    assert "salience read on a 0-1 scale" in out
+    scenario = load_scenario(path)
+    assert scenario.issue_names() == ("issue",)
+    assert [a.salience["issue"].value for a in scenario.actors] == [50.0, 100.0]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("A,1,40,140\n", "row 2.salience: 140 is above 100"),
+        ("A,-1,40,50\n", "row 2.capability: -1 is below 0"),
+        ("A,1,abc,50\n", "row 2.position: 'abc' is not a number"),
+        ("A,1,nan,50\n", "row 2.position: 'nan' is not a finite number"),
+        ("A,1,40,50\nA,1,30,50\n", "row 3.actor: duplicate actor 'A' (also row 2)"),
+        (",1,40,50\n", "row 2.actor: missing"),
+        ("A,1,,50\n", "row 2.position: missing"),
+    ],
+)
+def test_bad_csv_rows(tmp_path: Path, body: str, expected: str) -> None:
+    lines = _bad(tmp_path, "actor,capability,position,salience\n" + body, "t.csv")
+    assert expected in lines, lines
+
+
+def test_csv_missing_column(tmp_path: Path) -> None:
+    lines = _bad(tmp_path, "actor,capability,position\nA,1,2\n", "t.csv")
+    assert lines[0].startswith("header: missing column(s) salience")
+
+
+def test_csv_header_only(tmp_path: Path) -> None:
+    lines = _bad(tmp_path, "actor,capability,position,salience\n", "t.csv")
+    assert lines == ["the table has a header but no actor rows"]
+
+
+def test_xlsx_table(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["actor", "capability", "position", "salience"])
+    sheet.append(["A", 1, 4, 80])
+    sheet.append(["B", 3, 10, 40])
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    scenario = load_scenario(path)
+    assert [a.name for a in scenario.actors] == ["A", "B"]
+    assert "salience read on a 0-100 scale" in scenario.notes
+
+
+def test_bad_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    path.write_text("not a workbook")
+    code, _, err = _validate(path)
+    assert code == 2 and "not a readable .xlsx workbook" in err
+
+
+def test_ktab_csv_reads(shared: Path) -> None:
+    scenario = load_scenario(shared / "reference/ktab/SOE-Pol-Comp.csv")
+    assert len(scenario.actors) == 13
+    assert len(scenario.issues) == 2
+
+
+def test_input_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        load_scenario("no-such-bundled-scenario")
+    with pytest.raises(InputError) as info:
+        load_scenario("no-such-bundled-scenario")
+    assert "not a bundled scenario" in str(info.value)
