@@ -40,7 +40,7 @@ def plot_issue(
     rows.sort(key=lambda r: (r[1], r[0]))
     if ax is None:
         height = max(2.6, 0.32 * len(rows) + 1.4)
-        fig, ax = plt.subplots(figsize=(8.0, height))
+        fig, ax = plt.subplots(figsize=(10.0, height))
     else:
         fig = ax.figure  # type: ignore[assignment]
     weights = np.array([r[2] for r in rows], dtype=float)
@@ -67,13 +67,16 @@ def plot_issue(
     if spec.status_quo is not None:
         ax.axvline(spec.status_quo.value, color="#555555", ls=":", lw=1.2)
         ax.text(spec.status_quo.value, len(rows) - 0.1, " status quo", fontsize=7, color="#555555")
+    if spec.outcome is not None:
+        ax.axvline(spec.outcome.value, color="black", lw=2.2, ls="--",
+                   label=f"recorded outcome: {spec.outcome.value:,.4g}")
     for (label, value), colour in zip((forecasts or {}).items(), _MODEL_COLOURS * 4, strict=False):
         ax.axvline(value, color=colour, lw=1.6, alpha=0.9, label=f"{label}: {value:,.4g}")
-    if forecasts:
+    if forecasts or spec.outcome is not None:
         ax.legend(
             loc="upper center",
             bbox_to_anchor=(0.5, -0.14 if spec.anchors else -0.1),
-            ncol=min(4, len(forecasts)),
+            ncol=4,
             fontsize=8,
             frameon=False,
         )

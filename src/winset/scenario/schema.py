@@ -71,7 +71,11 @@ Number = Annotated[Estimate, BeforeValidator(_bare_number_to_estimate)]
 
 
 class Issue(_Frozen):
-    """One policy dimension with its own scale and units."""
+    """One policy dimension with its own scale and units.
+
+    ``status_quo`` is the reversion point (what happens without agreement); ``outcome`` is the
+    recorded real outcome, where known (shown in reports and used by backtests).
+    """
 
     name: str = Field(min_length=1)
     label: str | None = None
@@ -79,6 +83,7 @@ class Issue(_Frozen):
     scale: tuple[float, float] = (0.0, 100.0)
     anchors: dict[float, str] = Field(default_factory=dict)
     status_quo: Number | None = None
+    outcome: Number | None = None
     description: str | None = None
 
     @property
@@ -190,8 +195,10 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
         for point in issue.anchors:
             if not lo <= point <= hi:
                 out.append((f"{p}.anchors", f"anchor {_fmt(point)} is off the scale"))
-        if issue.status_quo is not None:
-            out += _check_estimate(f"{p}.status_quo", issue.status_quo, lo, hi, sources)
+        for key in ("status_quo", "outcome"):
+            est = getattr(issue, key)
+            if est is not None:
+                out += _check_estimate(f"{p}.{key}", est, lo, hi, sources)
 
     names: set[str] = set()
     for a, actor in enumerate(scenario.actors):
