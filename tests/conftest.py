@@ -26,3 +26,10 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the checkout")
     return SHARED
+
+
+# Hypothesis keeps no example database in the checkout (tests never write into the repo).
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("winset", database=None, deadline=None)
+settings.load_profile("winset")

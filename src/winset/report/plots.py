@@ -68,8 +68,13 @@ def plot_issue(
         ax.axvline(spec.status_quo.value, color="#555555", ls=":", lw=1.2)
         ax.text(spec.status_quo.value, len(rows) - 0.1, " status quo", fontsize=7, color="#555555")
     if spec.outcome is not None:
-        ax.axvline(spec.outcome.value, color="black", lw=2.2, ls="--",
-                   label=f"recorded outcome: {spec.outcome.value:,.4g}")
+        ax.axvline(
+            spec.outcome.value,
+            color="black",
+            lw=2.2,
+            ls="--",
+            label=f"recorded outcome: {spec.outcome.value:,.4g}",
+        )
     for (label, value), colour in zip((forecasts or {}).items(), _MODEL_COLOURS * 4, strict=False):
         ax.axvline(value, color=colour, lw=1.6, alpha=0.9, label=f"{label}: {value:,.4g}")
     if forecasts or spec.outcome is not None:
