@@ -72,23 +72,22 @@ class ScenarioArrays:
         ]
         return any(bool(np.any(lo < hi)) for lo, hi in pairs)
 
-    def to_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
-        """Map normalised values (any shape with an issues axis) back to each issue's units."""
+    def _scale(self, values: FloatArray, issue_axis: int) -> tuple[FloatArray, ...]:
         values = np.asarray(values, dtype=float)
         shape = [1] * values.ndim
         shape[issue_axis] = self.n_issues
         lo = self.scale_low.reshape(shape)
-        hi = self.scale_high.reshape(shape)
-        return lo + values * (hi - lo)
+        return values, lo, self.scale_high.reshape(shape) - lo
+
+    def to_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
+        """Map normalised values (any shape with an issues axis) back to each issue's units."""
+        values, lo, span = self._scale(values, issue_axis)
+        return lo + values * span
 
     def from_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
         """Map values in each issue's units onto [0, 1]."""
-        values = np.asarray(values, dtype=float)
-        shape = [1] * values.ndim
-        shape[issue_axis] = self.n_issues
-        lo = self.scale_low.reshape(shape)
-        hi = self.scale_high.reshape(shape)
-        return (values - lo) / (hi - lo)
+        values, lo, span = self._scale(values, issue_axis)
+        return (values - lo) / span
 
     def weights(self) -> FloatArray:
         """Capability x salience, zero where an actor is absent: shape (n, m)."""
