@@ -57,15 +57,3 @@ def test_unusable_store_path(tmp_path: Path) -> None:
     bad.write_text("x")
     with pytest.raises(InputError, match="cannot be used as a run store"):
         RunStore(bad / "runs.sqlite")
-
-
-def test_units_round_trip() -> None:
-    import numpy as np
-
-    from winset.scenario.arrays import to_arrays
-    from winset.scenario.load import load_scenario
-
-    arrays = to_arrays(load_scenario("eu-emissions-1994"))
-    x = np.array([[0.0, 0.25, 1.0]]).T  # (3 values, 1 issue)
-    np.testing.assert_allclose(arrays.to_units(x), [[0.0], [2.5], [10.0]])
-    np.testing.assert_allclose(arrays.from_units(arrays.to_units(x)), x)
