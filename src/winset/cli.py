@@ -12,7 +12,9 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -47,7 +49,7 @@ console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Modules that add further commands with a ``register(app)`` function.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("winset.analysis.sensitivity_cli",)
 
 
 def handles_input_errors(func: F) -> F:
@@ -64,6 +66,13 @@ def handles_input_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("interrupted; nothing was written", err=True)
             raise typer.Exit(130) from None
+        except RuntimeError as exc:
+            from winset.analysis.montecarlo import Interrupted
+
+            if not isinstance(exc, Interrupted):
+                raise
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(130 if exc.reason == "interrupted" else 1) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -109,6 +118,46 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+@contextmanager
+def draws_progress() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (draws done, draws/s, time left); yields the update callback."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        yield lambda done, total: None
+        return
+    bar = Progress(
+        TextColumn("draws"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    )
+    task = bar.add_task("draws", total=None, rate="")
+    start = time.perf_counter()
+    first: list[int] = []  # draws already done when the run started (resumed from checkpoints)
+
+    def update(done: int, total: int) -> None:
+        if not first:
+            first.append(done)
+        elapsed = time.perf_counter() - start
+        new = done - first[0]
+        rate = f"{new / elapsed:,.0f} draws/s" if elapsed > 0 and new else ""
+        bar.update(task, completed=done, total=total, rate=rate)
+
+    with bar:
+        yield update
+
+
 StoreOption = Annotated[
     Path | None,
     typer.Option("--store", help="Run store (SQLite file). Default: user data dir."),
@@ -146,22 +195,64 @@ def run(
         list[str] | None, typer.Option("--param", "-p", help="Model parameter KEY=VALUE.")
     ] = None,
     seed: SeedOption = None,
+    draws: Annotated[
+        int | None,
+        typer.Option("--draws", help="Monte Carlo: draws of every input that has a range."),
+    ] = None,
+    distribution: Annotated[
+        str,
+        typer.Option("--distribution", help="Draws: uniform, triangular or normal."),
+    ] = "uniform",
+    workers: Annotated[
+        int, typer.Option("--workers", help="Draws: worker processes (>1: a local cluster).")
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Draws: a Dask scheduler address (tcp://HOST:PORT), or 'processes'.",
+        ),
+    ] = None,
+    chunk_size: Annotated[
+        int | None, typer.Option("--chunk-size", help="Draws per checkpointed chunk.")
+    ] = None,
     json_out: JsonOption = False,
     store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
 ) -> None:
-    """Forecast the outcome of a scenario with one model."""
-    from winset.api import run_stored
+    """Forecast the outcome of a scenario with one model (with --draws: its distribution)."""
+    run_store = None if no_store else open_store(store)
+    if draws is not None:
+        from winset.analysis.montecarlo import monte_carlo
 
-    result, cached = run_stored(
-        scenario,
-        model,
-        params=parse_params(param),
-        variant=variant,
-        rounds=rounds,
-        seed=seed,
-        store=None if no_store else open_store(store),
-    )
+        with draws_progress() as progress:
+            result, cached = monte_carlo(
+                scenario,
+                model,
+                draws=draws,
+                params=parse_params(param),
+                variant=variant,
+                rounds=rounds,
+                seed=seed,
+                distribution=distribution,
+                workers=workers,
+                scheduler=scheduler,
+                chunk_size=chunk_size,
+                store=run_store,
+                progress=progress,
+            )
+    else:
+        from winset.api import run_stored
+
+        result, cached = run_stored(
+            scenario,
+            model,
+            params=parse_params(param),
+            variant=variant,
+            rounds=rounds,
+            seed=seed,
+            store=run_store,
+        )
     if json_out:
         print_json(result.to_dict())
         return
@@ -311,7 +402,7 @@ def show(
     if json_out:
         print_json(stored.result)
         return
-    if stored.kind == "run":
+    if stored.kind in ("run", "montecarlo"):
         from winset.report.tables import render_result
         from winset.results import RunResult
 

@@ -10,6 +10,10 @@ import pandas as pd
 __all__ = ["Distribution", "IssueRound", "Provenance", "Round", "RunResult"]
 
 
+# The Monte Carlo settings that, with the provenance, determine a run with draws.
+MONTECARLO_SETTINGS = ("draws", "distribution", "chunk_size")
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a result came from: enough to recompute it exactly."""
@@ -93,9 +97,13 @@ class RunResult:
 
     @property
     def run_id(self) -> str:
-        """Short id of the run in the store (derived from provenance)."""
+        """Short id of the run in the store (derived from provenance and draw settings)."""
         from winset.store import run_key
 
+        mc = self.extras.get("montecarlo")
+        if mc:
+            settings = {k: mc[k] for k in MONTECARLO_SETTINGS}
+            return run_key(self.provenance, "montecarlo", settings)[:12]
         return run_key(self.provenance)[:12]
 
     def to_frame(self) -> pd.DataFrame:

@@ -34,6 +34,17 @@ def render_result(console: Console, result: RunResult, cached: bool = False) -> 
             row += [_fmt(d.mean), _fmt(d.p10), _fmt(d.p50), _fmt(d.p90)]
         table.add_row(*row)
     console.print(table)
+    mc = result.extras.get("montecarlo")
+    if mc:
+        console.print(
+            f"{mc['draws']:,} draws ({mc['distribution']}) of "
+            f"{mc['uncertain_values']} uncertain input values"
+        )
+        if not mc["uncertain_values"]:
+            console.print(
+                "[yellow]the scenario gives no uncertainty ranges, so every draw is the same; "
+                "add `range: \\[low, high]` to the values you are unsure of[/yellow]"
+            )
     if result.rounds:
         rt = Table(title="Rounds (median / weighted mean)")
         rt.add_column("round", justify="right")

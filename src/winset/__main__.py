@@ -1,0 +1,5 @@
+"""``python -m winset``: the same as the ``winset`` command."""
+
+from winset.cli import main
+
+main()
