@@ -1,0 +1,3 @@
+"""Analyses built on the models: Monte Carlo, sensitivity, backtests, counterfactuals."""
+
+__all__: list[str] = []
