@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import AbstractContextManager, contextmanager
@@ -133,13 +135,21 @@ def _processes(workers: int) -> Iterator[Backend]:
 def _local_cluster(workers: int) -> Iterator[Backend]:
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-    )
+    # The worker processes ignore Ctrl-C (it would reach them too and make each print a
+    # traceback); this process handles it and closes the cluster.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
     try:
         with Client(cluster) as client:
             yield DaskBackend(client)
