@@ -164,6 +164,13 @@ StoreOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
 SeedOption = Annotated[int | None, typer.Option("--seed", help="Random seed.")]
+ScenarioArgument = Annotated[str, typer.Argument(help="Bundled name, YAML file or CSV/XLSX table.")]
+ModelOption = Annotated[str, typer.Option("--model", "-m", help="Model name.")]
+VariantOption = Annotated[str | None, typer.Option("--variant", help="Model variant.")]
+RoundsOption = Annotated[int | None, typer.Option("--rounds", help="Rounds (iterative models).")]
+ParamOption = Annotated[
+    list[str] | None, typer.Option("--param", "-p", help="Model parameter KEY=VALUE.")
+]
 
 
 def _version_callback(value: bool) -> None:
@@ -185,15 +192,11 @@ def _root(
 @app.command()
 @handles_input_errors
 def run(
-    scenario: Annotated[str, typer.Argument(help="Bundled name, YAML file or CSV/XLSX table.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "compromise",
-    variant: Annotated[str | None, typer.Option("--variant", help="Model variant.")] = None,
-    rounds: Annotated[
-        int | None, typer.Option("--rounds", help="Rounds (iterative models).")
-    ] = None,
-    param: Annotated[
-        list[str] | None, typer.Option("--param", "-p", help="Model parameter KEY=VALUE.")
-    ] = None,
+    scenario: ScenarioArgument,
+    model: ModelOption = "compromise",
+    variant: VariantOption = None,
+    rounds: RoundsOption = None,
+    param: ParamOption = None,
     seed: SeedOption = None,
     draws: Annotated[
         int | None,
@@ -414,7 +417,7 @@ def show(
 @app.command()
 @handles_input_errors
 def report(
-    scenario: Annotated[str, typer.Argument(help="Bundled name, YAML file or CSV/XLSX table.")],
+    scenario: ScenarioArgument,
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
         "report.html"
     ),

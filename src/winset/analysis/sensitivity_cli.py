@@ -9,7 +9,12 @@ from rich.table import Table
 
 from winset.cli import (
     JsonOption,
+    ModelOption,
+    ParamOption,
+    RoundsOption,
+    ScenarioArgument,
     SeedOption,
+    VariantOption,
     console,
     handles_input_errors,
     parse_params,
@@ -29,15 +34,11 @@ def register(app: typer.Typer) -> None:
     @app.command()
     @handles_input_errors
     def sensitivity(
-        scenario: Annotated[str, typer.Argument(help="Bundled name, YAML file or CSV/XLSX table.")],
-        model: Annotated[str, typer.Option("--model", "-m", help="Model name.")] = "compromise",
-        variant: Annotated[str | None, typer.Option("--variant", help="Model variant.")] = None,
-        rounds: Annotated[
-            int | None, typer.Option("--rounds", help="Rounds (iterative models).")
-        ] = None,
-        param: Annotated[
-            list[str] | None, typer.Option("--param", "-p", help="Model parameter KEY=VALUE.")
-        ] = None,
+        scenario: ScenarioArgument,
+        model: ModelOption = "compromise",
+        variant: VariantOption = None,
+        rounds: RoundsOption = None,
+        param: ParamOption = None,
         samples: Annotated[
             int, typer.Option("--samples", help="Sobol base sample size (a power of two).")
         ] = 512,
