@@ -425,11 +425,15 @@ def report(
         list[str] | None, typer.Option("--model", "-m", help="Models to include (default: all).")
     ] = None,
     seed: SeedOption = None,
+    interactive: Annotated[
+        bool,
+        typer.Option("--interactive", help="Interactive Plotly pictures (still works offline)."),
+    ] = False,
 ) -> None:
     """Write a self-contained HTML report (works offline)."""
     from winset.report.html import build_report
 
-    html = build_report(scenario, models=model or None, seed=seed)
+    html = build_report(scenario, models=model or None, seed=seed, interactive=interactive)
     write_atomic(output, html)
     typer.echo(f"wrote {output}")
 

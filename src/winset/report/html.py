@@ -63,8 +63,13 @@ def build_report(
     scenario: Scenario | str,
     models: Sequence[str] | None = None,
     seed: int | None = None,
+    interactive: bool = False,
 ) -> str:
-    """Run the models on the scenario and return the report as one HTML string."""
+    """Run the models on the scenario and return the report as one HTML string.
+
+    ``interactive`` draws the issue pictures with Plotly (hover for values) instead of static
+    SVG; the Plotly library is embedded, so the file still works offline.
+    """
     from winset.report.plots import figure_to_svg, plot_issue
 
     if not isinstance(scenario, Scenario):
@@ -73,9 +78,17 @@ def build_report(
     infos = [get_model(name).info for name in names]  # checks every name before any work
     results = [run(scenario, name, seed=seed) for name in names]
     figures = {}
-    for issue in scenario.issues:
+    plotly_js = ""
+    if interactive:
+        from winset.report.interactive import issue_figure_html, plotly_script
+
+        plotly_js = plotly_script()
+    for k, issue in enumerate(scenario.issues):
         forecasts = {r.provenance.model: r.forecast[issue.name] for r in results}
-        figures[issue.name] = figure_to_svg(plot_issue(scenario, issue.name, forecasts))
+        if interactive:
+            figures[issue.name] = issue_figure_html(scenario, issue.name, forecasts, f"issue-{k}")
+        else:
+            figures[issue.name] = figure_to_svg(plot_issue(scenario, issue.name, forecasts))
     sections: list[Section] = []
     for builder in _section_builders():
         sections.extend(builder(scenario, results, seed))
@@ -98,4 +111,5 @@ def build_report(
         version=__version__,
         input_hash=input_hash(scenario),
         seed=seed,
+        plotly_js=plotly_js,
     )

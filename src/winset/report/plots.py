@@ -99,7 +99,9 @@ def plot_issue(
 def figure_to_svg(fig: Figure | Any) -> str:
     """The figure as an inline SVG string (closes the figure)."""
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
+    # a fixed salt makes the SVG's element ids, and so the report, the same on every run
+    with matplotlib.rc_context({"svg.hashsalt": "winset"}):
+        fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     text = buf.getvalue()
     return text[text.find("<svg") :]
