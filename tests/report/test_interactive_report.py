@@ -18,7 +18,7 @@ def test_interactive_report_embeds_plotly_once_and_draws_each_issue() -> None:
     assert issues >= 1 and text.count('id="issue-0"') == 1
     assert text.count("Plotly.newPlot") == issues
     assert "cdn.plot.ly" not in text.split("</head>")[1]  # no network needed for the charts
-    assert text.count("<script type=\"text/javascript\">/**") == 1  # the library, inlined once
+    assert text.count('<script type="text/javascript">/**') == 1  # the library, inlined once
 
 
 def test_reports_are_byte_identical_run_to_run(tmp_path: Path) -> None:
