@@ -74,6 +74,37 @@ def _issue_round(
     )
 
 
+def _round_details(arrays: ScenarioArrays, ra: RoundArrays) -> dict[str, Any]:
+    """Risk exponents and moves of a round, with actor and issue names, positions in units."""
+    out: dict[str, Any] = {}
+    if ra.risk is not None:
+        out["risk"] = {
+            issue: {
+                actor: float(np.round(ra.risk[i, k], 12))
+                for i, actor in enumerate(arrays.actors)
+                if arrays.present[i, k] and np.isfinite(ra.risk[i, k])
+            }
+            for k, issue in enumerate(arrays.issues)
+        }
+    if ra.risk is not None or ra.moves:
+        moves = []
+        for mv in ra.moves:
+            lo, hi = arrays.scale_low[mv.issue], arrays.scale_high[mv.issue]
+            span = hi - lo
+            moves.append(
+                {
+                    "issue": arrays.issues[mv.issue],
+                    "actor": arrays.actors[mv.actor],
+                    "toward": arrays.actors[mv.toward],
+                    "kind": mv.kind,
+                    "from": clean_units(lo + span * mv.start, span),
+                    "to": clean_units(lo + span * mv.end, span),
+                }
+            )
+        out["moves"] = moves
+    return out
+
+
 def provenance_for(
     scenario: Scenario, model: Model, params: Mapping[str, Any], variant: str, seed: int | None
 ) -> Provenance:
@@ -110,7 +141,7 @@ def result_from_solution(
                     name: _issue_round(arrays, ra, k, pos_units)
                     for k, name in enumerate(arrays.issues)
                 },
-                extras=dict(ra.extras),
+                extras={**dict(ra.extras), **_round_details(arrays, ra)},
             )
         )
     return RunResult(

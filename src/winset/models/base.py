@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from winset.errors import InputError, Problem
 from winset.scenario.arrays import ScenarioArrays
 
-__all__ = ["Inputs", "Model", "ModelInfo", "Parameter", "RoundArrays", "Solution"]
+__all__ = ["Inputs", "Model", "ModelInfo", "Move", "Parameter", "RoundArrays", "Solution"]
 
 FloatArray = NDArray[np.float64]
 
@@ -167,14 +167,32 @@ class Inputs:
         )
 
 
+@dataclass(frozen=True)
+class Move:
+    """An actor's move in one round of draw 0: indices into the actors and issues, [0, 1] values."""
+
+    issue: int
+    actor: int
+    toward: int
+    kind: str
+    start: float
+    end: float
+
+
 @dataclass(frozen=True, eq=False)
 class RoundArrays:
-    """One round of an iterative model: positions and the round's summary values."""
+    """One round of an iterative model: positions and the round's summary values.
+
+    ``risk`` (n, m) holds draw 0's risk exponents used in the round (NaN where an actor is absent),
+    ``moves`` draw 0's moves; :func:`winset.api.run` turns both into names and units.
+    """
 
     position: FloatArray  # (B, n, m)
     median: FloatArray  # (B, m)
     mean: FloatArray  # (B, m)
     extras: Mapping[str, Any] = field(default_factory=dict)
+    risk: FloatArray | None = None
+    moves: tuple[Move, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

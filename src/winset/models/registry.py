@@ -14,6 +14,7 @@ _MODELS: dict[str, str] = {
     "compromise": "winset.models.compromise:CompromiseModel",
     "median": "winset.models.median:MedianModel",
     "nash": "winset.models.nash:NashModel",
+    "eum": "winset.models.eum:EUMModel",
 }
 
 
