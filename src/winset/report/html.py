@@ -30,7 +30,10 @@ class Section:
 
 # Optional sections: "module:function" taking (scenario, results, seed) and returning a list of
 # Sections. A module that is not part of this installation is skipped.
-_SECTION_BUILDERS: tuple[str, ...] = ("winset.report.uncertainty:uncertainty_sections",)
+_SECTION_BUILDERS: tuple[str, ...] = (
+    "winset.report.rounds:rounds_sections",
+    "winset.report.uncertainty:uncertainty_sections",
+)
 
 
 def _fmt(value: float) -> str:
