@@ -21,12 +21,20 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
+    "QUOTAS",
     "SALIENCE_MAX",
     "Actor",
+    "Bloc",
+    "Body",
     "Estimate",
     "Influence",
     "Issue",
+    "Limit",
+    "Path",
+    "Ratification",
+    "RedLine",
     "Scenario",
+    "Side",
     "semantic_problems",
 ]
 
@@ -121,6 +129,101 @@ class Influence(_Frozen):
     note: str | None = None
 
 
+QUOTAS = ("majority", "present-majority", "two-thirds", "unanimity")
+"""Named quotas of a ratifying body: more than half of the members, more than half of those
+present, two thirds of the members, all of them. A body may also give a number of seats."""
+
+
+class Bloc(_Frozen):
+    """A voting bloc of a legislature (or a veto player): seats, ideal point, salience.
+
+    ``actor`` takes the ideal point and saliences from a Level-I actor; ``position`` and
+    ``salience`` given here override or complete them issue by issue.
+    """
+
+    name: str = Field(min_length=1)
+    seats: int = Field(default=1, ge=0)
+    actor: str | None = None
+    position: dict[str, Number] = Field(default_factory=dict)
+    salience: dict[str, Number] = Field(default_factory=dict)
+    source: str | tuple[str, ...] | None = None
+    note: str | None = None
+
+
+class Body(_Frozen):
+    """A ratifying body: a legislature of blocs with a quota, or a single veto player.
+
+    A veto player (``kind: veto``) is one bloc that must say yes: give ``actor`` or
+    ``position`` and ``salience`` on the body itself.
+    """
+
+    name: str = Field(min_length=1)
+    kind: Literal["legislature", "veto"] = "legislature"
+    quota: Literal["majority", "present-majority", "two-thirds", "unanimity"] | int = "majority"
+    present: int | None = Field(default=None, ge=1)
+    blocs: tuple[Bloc, ...] = ()
+    actor: str | None = None
+    position: dict[str, Number] = Field(default_factory=dict)
+    salience: dict[str, Number] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class Limit(_Frozen):
+    """Bounds on one issue, in the issue's units: ``min <= x <= max`` (either may be absent)."""
+
+    issue: str
+    min: float | None = None
+    max: float | None = None
+    source: str | tuple[str, ...] | None = None
+    note: str | None = None
+
+
+class Path(_Frozen):
+    """A way of ratifying a deal on one side: its bodies and the legal domain it can carry.
+
+    ``open: false`` marks a path that exists but that the negotiators did not use (a lever can
+    open it). ``domain`` lists the bounds of what the path can carry; no bound: anything.
+    """
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    bodies: tuple[Body, ...] = Field(min_length=1)
+    domain: tuple[Limit, ...] = ()
+    open: bool = True
+    source: str | tuple[str, ...] | None = None
+    note: str | None = None
+
+
+class RedLine(Limit):
+    """A constraint a side's negotiator imposes on itself, on the named paths (default: all)."""
+
+    name: str | None = None
+    paths: tuple[str, ...] | None = None
+
+
+class Side(_Frozen):
+    """One party of the Level-I talks: its negotiator, ratification paths and red lines."""
+
+    name: str = Field(min_length=1)
+    negotiator: str
+    paths: tuple[Path, ...] = Field(min_length=1)
+    red_lines: tuple[RedLine, ...] = ()
+    note: str | None = None
+
+
+class Ratification(_Frozen):
+    """Level II (Putnam 1988): who must ratify a deal on each side, and how.
+
+    ``reversion`` is what happens without agreement, per issue (default: each issue's status
+    quo, else the low end of its scale).
+    """
+
+    version: Literal[1] = 1
+    reversion: dict[str, Number] = Field(default_factory=dict)
+    sides: tuple[Side, ...] = Field(min_length=1)
+    note: str | None = None
+
+
 class Scenario(_Frozen):
     """A validated, frozen negotiation scenario."""
 
@@ -132,6 +235,7 @@ class Scenario(_Frozen):
     issues: tuple[Issue, ...] = Field(min_length=1)
     actors: tuple[Actor, ...] = Field(min_length=1)
     influence: tuple[Influence, ...] = ()
+    ratification: Ratification | None = None
 
     def issue_names(self) -> tuple[str, ...]:
         return tuple(issue.name for issue in self.issues)
@@ -238,4 +342,135 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
         for issue_name in link.issues or ():
             if issue_name not in issues:
                 out.append((f"{p}.issues", f"unknown issue {issue_name!r}"))
+    if scenario.ratification is not None:
+        out += _ratification_problems(scenario, issues)
+    return out
+
+
+def _check_limit(path: str, limit: Limit, issues: dict[str, Issue]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    issue = issues.get(limit.issue)
+    if issue is None:
+        return [(f"{path}.issue", f"unknown issue {limit.issue!r}")]
+    if limit.min is None and limit.max is None:
+        out.append((path, "give min, max or both"))
+    for key in ("min", "max"):
+        v = getattr(limit, key)
+        if v is not None and not issue.low <= v <= issue.high:
+            out.append((f"{path}.{key}", f"{_fmt(v)} is off the scale of {issue.name!r}"))
+    if limit.min is not None and limit.max is not None and limit.min > limit.max:
+        out.append((path, f"min {_fmt(limit.min)} is above max {_fmt(limit.max)}"))
+    return out
+
+
+def _check_ideal(
+    path: str,
+    actor: Actor | None,
+    position: dict[str, Estimate],
+    salience: dict[str, Estimate],
+    issues: dict[str, Issue],
+    sources: dict[str, str],
+) -> list[tuple[str, str]]:
+    """A bloc or veto player needs a position and a salience on every issue."""
+    out: list[tuple[str, str]] = []
+    for key, values, bound in (("position", position, None), ("salience", salience, SALIENCE_MAX)):
+        for issue_name, est in values.items():
+            issue = issues.get(issue_name)
+            if issue is None:
+                out.append((f"{path}.{key}.{issue_name}", f"unknown issue {issue_name!r}"))
+                continue
+            lo, hi = (0.0, bound) if bound is not None else (issue.low, issue.high)
+            out += _check_estimate(f"{path}.{key}.{issue_name}", est, lo, hi, sources)
+    for issue_name in issues:
+        for key, values in (("position", position), ("salience", salience)):
+            inherited = actor is not None and issue_name in getattr(actor, key)
+            if issue_name not in values and not inherited:
+                out.append(
+                    (f"{path}.{key}.{issue_name}", "missing (no value here or from its actor)")
+                )
+    return out
+
+
+def _ratification_problems(scenario: Scenario, issues: dict[str, Issue]) -> list[tuple[str, str]]:
+    rat = scenario.ratification
+    assert rat is not None
+    out: list[tuple[str, str]] = []
+    actors = {a.name: a for a in scenario.actors}
+    sources = scenario.sources
+    for issue_name, est in rat.reversion.items():
+        fp = f"ratification.reversion.{issue_name}"
+        if issue_name not in issues:
+            out.append((fp, f"unknown issue {issue_name!r}"))
+        else:
+            out += _check_estimate(
+                fp, est, issues[issue_name].low, issues[issue_name].high, sources
+            )
+    path_names: set[str] = set()
+    side_names: set[str] = set()
+    for s_i, side in enumerate(rat.sides):
+        sp = f"ratification.sides[{s_i}]"
+        if side.name in side_names:
+            out.append((f"{sp}.name", f"duplicate side name {side.name!r}"))
+        side_names.add(side.name)
+        if side.negotiator not in actors:
+            out.append((f"{sp}.negotiator", f"unknown actor {side.negotiator!r}"))
+        for p_i, path in enumerate(side.paths):
+            pp = f"{sp}.paths[{p_i}]"
+            if path.name in path_names:
+                out.append((f"{pp}.name", f"duplicate path name {path.name!r}"))
+            path_names.add(path.name)
+            for l_i, limit in enumerate(path.domain):
+                out += _check_limit(f"{pp}.domain[{l_i}]", limit, issues)
+            for b_i, body in enumerate(path.bodies):
+                out += _body_problems(f"{pp}.bodies[{b_i}]", body, actors, issues, sources)
+    for s_i, side in enumerate(rat.sides):
+        for r_i, line in enumerate(side.red_lines):
+            rp = f"ratification.sides[{s_i}].red_lines[{r_i}]"
+            out += _check_limit(rp, line, issues)
+            for name in line.paths or ():
+                if name not in path_names:
+                    out.append((f"{rp}.paths", f"unknown path {name!r}"))
+    return out
+
+
+def _body_problems(
+    bp: str,
+    body: Body,
+    actors: dict[str, Actor],
+    issues: dict[str, Issue],
+    sources: dict[str, str],
+) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    if body.kind == "veto":
+        if body.blocs:
+            out.append((f"{bp}.blocs", "a veto player has no blocs: give actor or position"))
+        if body.actor is not None and body.actor not in actors:
+            out.append((f"{bp}.actor", f"unknown actor {body.actor!r}"))
+        out += _check_ideal(
+            bp, actors.get(body.actor or ""), body.position, body.salience, issues, sources
+        )
+        return out
+    if not body.blocs:
+        out.append((f"{bp}.blocs", "a legislature needs at least one bloc"))
+        return out
+    if body.actor is not None or body.position or body.salience:
+        out.append((bp, "actor, position and salience belong to its blocs (or use kind: veto)"))
+    total = sum(b.seats for b in body.blocs)
+    if total == 0:
+        out.append((f"{bp}.blocs", "the blocs have no seats"))
+    if isinstance(body.quota, int) and not 1 <= body.quota <= total:
+        out.append((f"{bp}.quota", f"{body.quota} seats is not between 1 and {total}"))
+    if body.present is not None and body.present > total:
+        out.append((f"{bp}.present", f"{body.present} is more than the {total} seats"))
+    names: set[str] = set()
+    for k, bloc in enumerate(body.blocs):
+        kp = f"{bp}.blocs[{k}]"
+        if bloc.name in names:
+            out.append((f"{kp}.name", f"duplicate bloc name {bloc.name!r}"))
+        names.add(bloc.name)
+        if bloc.actor is not None and bloc.actor not in actors:
+            out.append((f"{kp}.actor", f"unknown actor {bloc.actor!r}"))
+        out += _check_ideal(
+            kp, actors.get(bloc.actor or ""), bloc.position, bloc.salience, issues, sources
+        )
     return out

@@ -1,0 +1,216 @@
+"""Level II as arrays: each side's ratification paths, bodies and blocs on [0, 1] scales.
+
+:func:`build` turns a scenario's ``ratification`` section into a :class:`TwoLevel` problem: the
+reversion point, and for every path its bodies (blocs with seats, ideal points, salience weights
+and the quota in seats) and the box of its legal domain. Red lines are boxes too, attached to the
+paths they apply to. Everything is normalised to each issue's scale, like the models' inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from winset.errors import InputError, Problem
+from winset.scenario.schema import SALIENCE_MAX, Actor, Bloc, Body, Limit, Scenario
+
+__all__ = ["BodyArrays", "PathArrays", "RedLineArrays", "SideArrays", "TwoLevel", "build"]
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class BodyArrays:
+    """A ratifying body: blocs (b) with seats, ideal points (b, m), weights (b, m) and a quota."""
+
+    name: str
+    kind: str
+    bloc_names: tuple[str, ...]
+    seats: NDArray[np.int64]
+    ideal: FloatArray
+    weight: FloatArray
+    quota: int
+
+    @property
+    def total(self) -> int:
+        return int(self.seats.sum())
+
+
+@dataclass(frozen=True, eq=False)
+class PathArrays:
+    """A ratification path of one side: its bodies and its legal domain [lo, hi] per issue."""
+
+    side: str
+    name: str
+    open: bool
+    bodies: tuple[BodyArrays, ...]
+    lo: FloatArray
+    hi: FloatArray
+
+
+@dataclass(frozen=True, eq=False)
+class RedLineArrays:
+    """A side's red line: a box [lo, hi] on the paths named (None: every path)."""
+
+    side: str
+    name: str
+    lo: FloatArray
+    hi: FloatArray
+    paths: tuple[str, ...] | None
+
+    def applies(self, path_names: tuple[str, ...]) -> bool:
+        return self.paths is None or any(p in self.paths for p in path_names)
+
+
+@dataclass(frozen=True, eq=False)
+class SideArrays:
+    name: str
+    negotiator: str
+    paths: tuple[PathArrays, ...]
+    red_lines: tuple[RedLineArrays, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class TwoLevel:
+    """A scenario's Level II on normalised scales."""
+
+    issues: tuple[str, ...]
+    low: FloatArray
+    high: FloatArray
+    reversion: FloatArray
+    sides: tuple[SideArrays, ...]
+
+    @property
+    def dims(self) -> int:
+        return len(self.issues)
+
+    def to_units(self, x: FloatArray) -> FloatArray:
+        return self.low + (self.high - self.low) * x
+
+    def to_unit_scale(self, issue: int, value: float) -> float:
+        return (value - self.low[issue]) / (self.high[issue] - self.low[issue])
+
+    def pairs(self) -> list[tuple[PathArrays, ...]]:
+        """Every combination of one path per side."""
+        return [tuple(p) for p in itertools.product(*(side.paths for side in self.sides))]
+
+    def box(self, pair: tuple[PathArrays, ...]) -> tuple[FloatArray, FloatArray]:
+        """The box every agreement through ``pair`` must lie in: domains and red lines."""
+        lo = np.zeros(self.dims)
+        hi = np.ones(self.dims)
+        names = tuple(p.name for p in pair)
+        for path in pair:
+            lo, hi = np.maximum(lo, path.lo), np.minimum(hi, path.hi)
+        for side in self.sides:
+            for line in side.red_lines:
+                if line.applies(names):
+                    lo, hi = np.maximum(lo, line.lo), np.minimum(hi, line.hi)
+        return lo, hi
+
+    def red_lines_on(self, pair: tuple[PathArrays, ...]) -> list[RedLineArrays]:
+        names = tuple(p.name for p in pair)
+        return [line for side in self.sides for line in side.red_lines if line.applies(names)]
+
+
+def _quota(body: Body, total: int) -> int:
+    if isinstance(body.quota, int):
+        return body.quota
+    if body.quota == "majority":
+        return total // 2 + 1
+    if body.quota == "present-majority":
+        return (body.present or total) // 2 + 1
+    if body.quota == "two-thirds":
+        return math.ceil(2 * total / 3)
+    return total  # unanimity
+
+
+def _ideal(
+    who: Bloc | Body, actors: dict[str, Actor], scenario: Scenario
+) -> tuple[FloatArray, FloatArray]:
+    """Ideal point and salience weights on [0, 1], from the actor and the overrides."""
+    actor = actors.get(who.actor or "")
+    x = np.empty(len(scenario.issues))
+    w = np.empty(len(scenario.issues))
+    for k, issue in enumerate(scenario.issues):
+        pos = who.position.get(issue.name) or (actor.position.get(issue.name) if actor else None)
+        sal = who.salience.get(issue.name) or (actor.salience.get(issue.name) if actor else None)
+        assert pos is not None and sal is not None  # checked by the schema
+        x[k] = (pos.value - issue.low) / (issue.high - issue.low)
+        w[k] = sal.value / SALIENCE_MAX
+    return x, w
+
+
+def _body(body: Body, actors: dict[str, Actor], scenario: Scenario) -> BodyArrays:
+    if body.kind == "veto":
+        x, w = _ideal(body, actors, scenario)
+        return BodyArrays(body.name, "veto", (body.name,), np.array([1]), x[None, :], w[None, :], 1)
+    points = [_ideal(b, actors, scenario) for b in body.blocs]
+    seats = np.array([b.seats for b in body.blocs], dtype=np.int64)
+    return BodyArrays(
+        name=body.name,
+        kind="legislature",
+        bloc_names=tuple(b.name for b in body.blocs),
+        seats=seats,
+        ideal=np.array([p[0] for p in points]),
+        weight=np.array([p[1] for p in points]),
+        quota=_quota(body, int(seats.sum())),
+    )
+
+
+def _box(limits: tuple[Limit, ...], scenario: Scenario) -> tuple[FloatArray, FloatArray]:
+    lo = np.zeros(len(scenario.issues))
+    hi = np.ones(len(scenario.issues))
+    names = scenario.issue_names()
+    for limit in limits:
+        k = names.index(limit.issue)
+        issue = scenario.issues[k]
+        span = issue.high - issue.low
+        if limit.min is not None:
+            lo[k] = max(lo[k], (limit.min - issue.low) / span)
+        if limit.max is not None:
+            hi[k] = min(hi[k], (limit.max - issue.low) / span)
+    return lo, hi
+
+
+def build(scenario: Scenario) -> TwoLevel:
+    """The scenario's Level II; :class:`InputError` if it has no ratification section."""
+    rat = scenario.ratification
+    if rat is None:
+        raise InputError(
+            Problem(
+                scenario.name,
+                "ratification",
+                "the scenario has no ratification section (see docs/two-level.md)",
+            )
+        )
+    actors = {a.name: a for a in scenario.actors}
+    reversion = np.empty(len(scenario.issues))
+    for k, issue in enumerate(scenario.issues):
+        est = rat.reversion.get(issue.name) or issue.status_quo
+        value = est.value if est is not None else issue.low
+        reversion[k] = (value - issue.low) / (issue.high - issue.low)
+    sides = []
+    for side in rat.sides:
+        paths = []
+        for path in side.paths:
+            lo, hi = _box(path.domain, scenario)
+            bodies = tuple(_body(b, actors, scenario) for b in path.bodies)
+            paths.append(PathArrays(side.name, path.name, path.open, bodies, lo, hi))
+        lines = []
+        for k, line in enumerate(side.red_lines):
+            lo, hi = _box((line,), scenario)
+            lines.append(
+                RedLineArrays(side.name, line.name or f"red line {k + 1}", lo, hi, line.paths)
+            )
+        sides.append(SideArrays(side.name, side.negotiator, tuple(paths), tuple(lines)))
+    return TwoLevel(
+        issues=scenario.issue_names(),
+        low=np.array([i.low for i in scenario.issues], dtype=float),
+        high=np.array([i.high for i in scenario.issues], dtype=float),
+        reversion=reversion,
+        sides=tuple(sides),
+    )
