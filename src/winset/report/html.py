@@ -31,6 +31,7 @@ class Section:
 # Optional sections: "module:function" taking (scenario, results, seed) and returning a list of
 # Sections. A module that is not part of this installation is skipped.
 _SECTION_BUILDERS: tuple[str, ...] = (
+    "winset.report.twolevel:twolevel_sections",
     "winset.report.rounds:rounds_sections",
     "winset.report.uncertainty:uncertainty_sections",
 )

@@ -1,0 +1,143 @@
+"""Win-sets: textbook cases solved by hand, and exact or sampled sets against brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from winset.twolevel.problem import BodyArrays, PathArrays, SideArrays, TwoLevel
+from winset.twolevel.winsets import (
+    agreement_set,
+    body_interval,
+    body_member,
+    pass_probability,
+)
+
+
+def body(ideal, seats=None, weight=None, quota=None) -> BodyArrays:
+    ideal = np.atleast_2d(np.asarray(ideal, float))
+    if ideal.shape[0] == 1 and ideal.shape[1] > 1 and weight is None and seats is not None:
+        ideal = ideal.T
+    b = ideal.shape[0]
+    seats = np.ones(b, dtype=np.int64) if seats is None else np.asarray(seats, dtype=np.int64)
+    weight = np.ones_like(ideal) if weight is None else np.asarray(weight, float)
+    quota = int(seats.sum()) // 2 + 1 if quota is None else quota
+    return BodyArrays("body", "legislature", tuple(f"b{i}" for i in range(b)), seats, ideal,
+                      weight, quota)  # fmt: skip
+
+
+def problem(bodies, q, dims) -> TwoLevel:
+    path = PathArrays("side", "path", True, tuple(bodies), np.zeros(dims), np.ones(dims))
+    side = SideArrays("side", "neg", (path,), ())
+    return TwoLevel(tuple(f"i{k}" for k in range(dims)), np.zeros(dims), np.ones(dims),
+                    np.asarray(q, float), (side,))  # fmt: skip
+
+
+def brute_member(bd: BodyArrays, points, q) -> np.ndarray:
+    out = []
+    for a in points:
+        yes = 0
+        for x, w, s in zip(bd.ideal, bd.weight, bd.seats, strict=True):
+            da = sum(wk * (ak - xk) ** 2 for wk, ak, xk in zip(w, a, x, strict=True))
+            dq = sum(wk * (qk - xk) ** 2 for wk, qk, xk in zip(w, q, x, strict=True))
+            yes += s if da < dq - 1e-12 else 0
+        out.append(yes >= bd.quota)
+    return np.array(out)
+
+
+def test_majority_win_set_is_bounded_by_the_medians_reflection() -> None:
+    bd = body([[0.3], [0.5], [0.8]])
+    assert body_interval(bd, 0.0) == pytest.approx((0.0, 1.0))  # (q, 2 * 0.5 - 0)
+    assert body_interval(bd, 0.9) == pytest.approx((0.1, 0.9))  # (2 * 0.5 - 0.9, q)
+    # q at the median: nothing beats it
+    assert body_interval(bd, 0.5) is None
+
+
+def test_weighted_seats_move_the_pivot() -> None:
+    bd = body([[0.2], [0.6], [0.9]], seats=[10, 3, 5])  # 18 seats, quota 10: the 10-seat bloc
+    assert body_interval(bd, 0.0) == pytest.approx((0.0, 0.4))
+
+
+def test_veto_player_win_set_is_its_ball_through_q() -> None:
+    bd = body([[0.6, 0.3]], quota=1)
+    rng = np.random.default_rng(0)
+    pts = rng.random((2000, 2))
+    inside = np.linalg.norm(pts - [0.6, 0.3], axis=1) < np.linalg.norm([0.6, 0.3]) - 1e-9
+    np.testing.assert_array_equal(body_member(bd, pts, np.zeros(2)), inside)
+
+
+def _in_hull(points: np.ndarray, q: np.ndarray) -> bool:
+    """2-D: q lies in the convex hull iff every direction has a point at or beyond q."""
+    angles = np.linspace(0, 2 * np.pi, 7200, endpoint=False)
+    d = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    return bool(np.all((d @ (points - q).T).max(axis=1) >= -1e-12))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_unanimity_win_set_empty_iff_q_in_hull(seed) -> None:
+    rng = np.random.default_rng(seed)
+    ideal = rng.random((4, 2)) * 0.6 + 0.2
+    q = rng.random(2)
+    bd = body(ideal, quota=4)
+    aset = agreement_set(problem([bd], q, 2), problem([bd], q, 2).pairs()[0])
+    assert aset.empty == _in_hull(ideal, q)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_one_issue_exact_interval_matches_brute_force(seed) -> None:
+    rng = np.random.default_rng(seed)
+    b = int(rng.integers(1, 7))
+    ideal = rng.integers(0, 11, (b, 1)) / 10.0 if seed % 2 else rng.random((b, 1))
+    seats = rng.integers(1, 20, b)
+    quota = int(rng.integers(1, seats.sum() + 1))
+    bd = body(ideal, seats=seats, quota=quota)
+    q = float(rng.integers(0, 11) / 10.0)
+    grid = np.linspace(0, 1, 4001)[:, None]
+    brute = brute_member(bd, grid, [q])
+    interval = body_interval(bd, q)
+    if interval is None:
+        assert not brute.any()
+        return
+    lo, hi = interval
+    inside = (grid[:, 0] > lo + 1e-9) & (grid[:, 0] < hi - 1e-9) & (grid[:, 0] != q)
+    edge = (np.abs(grid[:, 0] - lo) < 1e-9) | (np.abs(grid[:, 0] - hi) < 1e-9)
+    np.testing.assert_array_equal(brute[~edge], inside[~edge])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_two_issue_sampled_set_matches_brute_force(seed) -> None:
+    rng = np.random.default_rng(100 + seed)
+    bodies = [
+        body(rng.random((5, 2)), seats=rng.integers(1, 9, 5), weight=rng.random((5, 2)) + 0.1),
+        body(rng.random((1, 2)), quota=1),
+    ]
+    q = rng.random(2)
+    tl = problem(bodies, q, 2)
+    aset = agreement_set(tl, tl.pairs()[0])
+    # every sampled member is a member by brute force
+    sample = aset.points[rng.choice(len(aset.points), min(200, len(aset.points)), replace=False)] \
+        if not aset.empty else aset.points  # fmt: skip
+    for bd in bodies:
+        assert brute_member(bd, sample, q).all()
+    # and the set is empty exactly when a dense random sample finds no member
+    probe = rng.random((3000, 2))
+    found = np.logical_and.reduce([brute_member(bd, probe, q) for bd in bodies])
+    if found.sum() >= 3:
+        assert not aset.empty
+    if aset.empty:
+        assert not found.any()
+
+
+def test_pass_probability_equals_enumeration() -> None:
+    rng = np.random.default_rng(4)
+    seats = np.array([5, 3, 3, 1, 7])
+    p = rng.random(5)
+    for quota in range(0, 20):
+        exact = 0.0
+        for votes in itertools.product([0, 1], repeat=5):
+            v = np.array(votes)
+            if (v * seats).sum() >= quota:
+                exact += float(np.prod(np.where(v, p, 1 - p)))
+        assert pass_probability(seats, p, quota) == pytest.approx(exact, abs=1e-12)
