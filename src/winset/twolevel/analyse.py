@@ -23,6 +23,7 @@ from winset.scenario.load import load_scenario
 from winset.scenario.schema import SALIENCE_MAX, Scenario
 from winset.twolevel.problem import PathArrays, TwoLevel, build
 from winset.twolevel.winsets import (
+    GRID_POINTS,
     AgreementSet,
     agreement_set,
     pass_probability,
@@ -30,7 +31,7 @@ from winset.twolevel.winsets import (
     yes_probability,
 )
 
-__all__ = ["SOLUTIONS", "PathResult", "TwoLevelResult", "analyse"]
+__all__ = ["SOLUTIONS", "PathResult", "TwoLevelResult", "analyse", "evaluate", "negotiators"]
 
 FloatArray = NDArray[np.float64]
 SOLUTIONS = ("nearest", "nash")
@@ -113,7 +114,7 @@ class TwoLevelResult:
         }
 
 
-def _negotiators(scenario: Scenario, problem: TwoLevel) -> tuple[FloatArray, FloatArray]:
+def negotiators(scenario: Scenario, problem: TwoLevel) -> tuple[FloatArray, FloatArray]:
     """Ideal points and weights (sides, m) of the negotiators; no position there: weight 0."""
     actors = {a.name: a for a in scenario.actors}
     x = np.tile(problem.reversion, (len(problem.sides), 1))
@@ -153,7 +154,7 @@ def _solve_in_set(
 
 
 def _probabilities(
-    pair: tuple[PathArrays, ...], a: FloatArray, q: FloatArray, noise: float
+    pair: tuple[PathArrays, ...], a: FloatArray, q: FloatArray, noise: float, pivotal: bool = True
 ) -> tuple[float, dict[str, float], list[dict[str, Any]]]:
     """P(every body ratifies a), each body's P, and each bloc's swing (P yes - P no)."""
     per_body = []
@@ -163,7 +164,7 @@ def _probabilities(
             per_body.append((path, body, p, pass_probability(body.seats, p, body.quota)))
     total = float(np.prod([pb for *_, pb in per_body]))
     swings: list[dict[str, Any]] = []
-    for i, (path, body, p, _) in enumerate(per_body):
+    for i, (path, body, p, _) in enumerate(per_body if pivotal else []):
         rest = float(np.prod([pb for j, (*_, pb) in enumerate(per_body) if j != i]))
         for b, bloc in enumerate(body.bloc_names):
             yes, no = p.copy(), p.copy()
@@ -195,6 +196,73 @@ def _units(problem: TwoLevel, x: FloatArray) -> dict[str, float]:
     }
 
 
+def evaluate(
+    problem: TwoLevel,
+    target: FloatArray,
+    negotiators: tuple[FloatArray, FloatArray],
+    solution: str,
+    noise: float,
+    *,
+    top_pivotal: int = 5,
+    budget: int = GRID_POINTS,
+) -> tuple[list[PathResult], PathResult | None]:
+    """Every path combination's result, and the one the outcome goes through (None: no deal).
+
+    ``target`` is the Level-I forecast on [0, 1]; ``top_pivotal`` 0 skips the pivotal blocs.
+    """
+    q = problem.reversion
+    results = []
+    for pair in problem.pairs():
+        aset = agreement_set(problem, pair, budget)
+        a = _solve_in_set(aset, target, solution, negotiators, q)
+        names = {p.side: p.name for p in pair}
+        lines = tuple(f"{line.side}: {line.name}" for line in problem.red_lines_on(pair))
+        name = " + ".join(names.values())
+        is_open = all(p.open for p in pair)
+        if a is None:
+            results.append(
+                PathResult(
+                    name=name,
+                    paths=names,
+                    open=is_open,
+                    ratifiable=False,
+                    agreement=None,
+                    p_ratify=0.0,
+                    bounds=None,
+                    red_lines=lines,
+                )
+            )
+            continue
+        p_total, bodies, swings = _probabilities(pair, a, q, noise, pivotal=top_pivotal > 0)
+        lo_u, hi_u = (_units(problem, v) for v in aset.bounds())
+        results.append(
+            PathResult(
+                name=name,
+                paths=names,
+                open=is_open,
+                ratifiable=True,
+                agreement=_units(problem, a),
+                p_ratify=round(p_total, 6),
+                bounds={k: (lo_u[k], hi_u[k]) for k in problem.issues},
+                red_lines=lines,
+                bodies=bodies,
+                pivotal=tuple(swings[:top_pivotal]),
+            )
+        )
+    usable = [r for r in results if r.open and r.ratifiable]
+    if not usable:
+        return results, None
+
+    def distance(r: PathResult) -> float:
+        assert r.agreement is not None
+        x = np.array(
+            [problem.to_unit_scale(k, r.agreement[n]) for k, n in enumerate(problem.issues)]
+        )
+        return float(np.sum((x - target) ** 2))
+
+    return results, min(usable, key=lambda r: (-r.p_ratify, distance(r)))
+
+
 def analyse(
     scenario: Scenario | str,
     model: str = "compromise",
@@ -224,56 +292,11 @@ def analyse(
     target = np.array(
         [problem.to_unit_scale(k, level1.forecast[name]) for k, name in enumerate(problem.issues)]
     )
-    negotiators = _negotiators(scenario, problem)
+    results, best = evaluate(
+        problem, target, negotiators(scenario, problem), solution, noise, top_pivotal=top_pivotal
+    )
     q = problem.reversion
-    results = []
-    for pair in problem.pairs():
-        aset = agreement_set(problem, pair)
-        a = _solve_in_set(aset, target, solution, negotiators, q)
-        names = {p.side: p.name for p in pair}
-        lines = tuple(f"{line.side}: {line.name}" for line in problem.red_lines_on(pair))
-        if a is None:
-            results.append(
-                PathResult(
-                    name=" + ".join(names.values()),
-                    paths=names,
-                    open=all(p.open for p in pair),
-                    ratifiable=False,
-                    agreement=None,
-                    p_ratify=0.0,
-                    bounds=None,
-                    red_lines=lines,
-                )
-            )
-            continue
-        p_total, bodies, swings = _probabilities(pair, a, q, noise)
-        lo, hi = aset.bounds()
-        lo_u, hi_u = _units(problem, lo), _units(problem, hi)
-        results.append(
-            PathResult(
-                name=" + ".join(names.values()),
-                paths=names,
-                open=all(p.open for p in pair),
-                ratifiable=True,
-                agreement=_units(problem, a),
-                p_ratify=round(p_total, 6),
-                bounds={k: (lo_u[k], hi_u[k]) for k in problem.issues},
-                red_lines=lines,
-                bodies=bodies,
-                pivotal=tuple(swings[:top_pivotal]),
-            )
-        )
-    usable = [r for r in results if r.open and r.ratifiable]
-    if usable:
-
-        def distance(r: PathResult) -> float:
-            assert r.agreement is not None
-            x = np.array(
-                [problem.to_unit_scale(k, r.agreement[n]) for k, n in enumerate(problem.issues)]
-            )
-            return float(np.sum((x - target) ** 2))
-
-        best = min(usable, key=lambda r: (-r.p_ratify, distance(r)))
+    if best is not None:
         agreement, path, outcome, p_best = (
             True,
             best.name,

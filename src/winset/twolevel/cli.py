@@ -12,8 +12,10 @@ from winset.cli import (
     ModelOption,
     ParamOption,
     ScenarioArgument,
+    SeedOption,
     VariantOption,
     console,
+    draws_progress,
     handles_input_errors,
     parse_params,
     print_json,
@@ -121,6 +123,14 @@ def register(app: typer.Typer) -> None:
                 "--search", help="What would it have taken for this path to ratify a deal?"
             ),
         ] = None,
+        draws: Annotated[
+            int | None,
+            typer.Option("--draws", help="Monte Carlo draws of the values with ranges."),
+        ] = None,
+        seed: SeedOption = None,
+        distribution: Annotated[
+            str, typer.Option("--distribution", help="uniform, triangular or normal.")
+        ] = "uniform",
         json_out: JsonOption = False,
     ) -> None:
         """Per ratification path: can a deal be ratified, which, how likely; and the outcome."""
@@ -141,6 +151,15 @@ def register(app: typer.Typer) -> None:
         result = analyse(changed, model, **settings)  # type: ignore[arg-type]
         baseline = analyse(base_scenario, model, **settings) if levers else None  # type: ignore[arg-type]
         strategy = find(changed, search) if search else None
+        drawn = None
+        if draws is not None:
+            from winset.twolevel.montecarlo import twolevel_draws
+
+            with draws_progress() as update:
+                drawn = twolevel_draws(
+                    changed, model, draws=draws, seed=0 if seed is None else seed,
+                    distribution=distribution, progress=update, **settings,  # type: ignore[arg-type]
+                )  # fmt: skip
         if json_out:
             out = result.to_dict()
             out["provenance"]["levers"] = levers.describe()
@@ -149,6 +168,8 @@ def register(app: typer.Typer) -> None:
                 out["differences"] = _differences(baseline, result)
             if strategy is not None:
                 out["search"] = strategy.to_dict()
+            if drawn is not None:
+                out["draws"] = drawn.to_dict()
             print_json(out)
             return
         if baseline is not None:
@@ -167,6 +188,26 @@ def register(app: typer.Typer) -> None:
         if strategy is not None:
             console.print()
             _print_strategy(strategy)
+        if drawn is not None:
+            console.print()
+            _print_draws(drawn)
+
+
+def _print_draws(drawn: Any) -> None:
+    table = Table(
+        title=f"{drawn.draws:,} draws ({drawn.distribution}, seed {drawn.seed}): "
+        f"P(agreement) {drawn.p_agreement:.3f}"
+    )
+    for col in ("path", "P(ratifiable)", "P(the deal goes through it)"):
+        table.add_column(col)
+    for name, p in drawn.p_ratifiable.items():
+        table.add_row(name, f"{p:.3f}", f"{drawn.p_chosen[name]:.3f}")
+    console.print(table)
+    spread = "; ".join(
+        f"{k}: mean {_fmt(v['mean'])}, p10 {_fmt(v['p10'])}, p90 {_fmt(v['p90'])}"
+        for k, v in drawn.outcome.items()
+    )
+    console.print(f"outcome over the draws: {spread}")
 
 
 def _print_strategy(strategy: Any) -> None:

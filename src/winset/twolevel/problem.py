@@ -34,6 +34,10 @@ class BodyArrays:
     ideal: FloatArray
     weight: FloatArray
     quota: int
+    # where the values come from: each bloc's actor (or None), and which values are its own
+    actors: tuple[str | None, ...] = ()
+    own_position: NDArray[np.bool_] | None = None
+    own_salience: NDArray[np.bool_] | None = None
 
     @property
     def total(self) -> int:
@@ -144,11 +148,32 @@ def _ideal(
     return x, w
 
 
+def _own(who: Bloc | Body, scenario: Scenario) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Which of the ideal point's and salience's values are the bloc's own (not its actor's)."""
+    names = scenario.issue_names()
+    own_x = np.array([n in who.position or who.actor is None for n in names])
+    own_w = np.array([n in who.salience or who.actor is None for n in names])
+    return own_x, own_w
+
+
 def _body(body: Body, actors: dict[str, Actor], scenario: Scenario) -> BodyArrays:
     if body.kind == "veto":
         x, w = _ideal(body, actors, scenario)
-        return BodyArrays(body.name, "veto", (body.name,), np.array([1]), x[None, :], w[None, :], 1)
+        own_x, own_w = _own(body, scenario)
+        return BodyArrays(
+            name=body.name,
+            kind="veto",
+            bloc_names=(body.name,),
+            seats=np.array([1]),
+            ideal=x[None, :],
+            weight=w[None, :],
+            quota=1,
+            actors=(body.actor,),
+            own_position=own_x[None, :],
+            own_salience=own_w[None, :],
+        )
     points = [_ideal(b, actors, scenario) for b in body.blocs]
+    own = [_own(b, scenario) for b in body.blocs]
     seats = np.array([b.seats for b in body.blocs], dtype=np.int64)
     return BodyArrays(
         name=body.name,
@@ -158,6 +183,9 @@ def _body(body: Body, actors: dict[str, Actor], scenario: Scenario) -> BodyArray
         ideal=np.array([p[0] for p in points]),
         weight=np.array([p[1] for p in points]),
         quota=_quota(body, int(seats.sum())),
+        actors=tuple(b.actor for b in body.blocs),
+        own_position=np.array([o[0] for o in own]),
+        own_salience=np.array([o[1] for o in own]),
     )
 
 

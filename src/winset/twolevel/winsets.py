@@ -137,8 +137,11 @@ def _member_fn(
     return member
 
 
-def agreement_set(problem: TwoLevel, pair: tuple[PathArrays, ...]) -> AgreementSet:
-    """The agreement set of one path per side: exact on one issue, sampled on more."""
+def agreement_set(
+    problem: TwoLevel, pair: tuple[PathArrays, ...], budget: int = GRID_POINTS
+) -> AgreementSet:
+    """The agreement set of one path per side: exact on one issue, sampled on more (a grid of
+    about ``budget`` points)."""
     lo, hi = problem.box(pair)
     q = problem.reversion
     bodies = [body for path in pair for body in path.bodies]
@@ -157,7 +160,7 @@ def agreement_set(problem: TwoLevel, pair: tuple[PathArrays, ...]) -> AgreementS
         pts = pts[member(pts)] if pts.size else pts
         exact = (a, b) if pts.shape[0] else None
         return AgreementSet(pts, member, (lo, hi), exact)
-    pts = _grid(lo, hi)
+    pts = _grid(lo, hi, budget)
     return AgreementSet(pts[member(pts)], member, (lo, hi))
 
 
