@@ -57,7 +57,8 @@ def twolevel_sections(
     ]
     for p in result.paths:
         if p.open and not p.ratifiable:
-            for name in p.paths.values():
+            for name in list(p.paths.values())[:1]:
+                # the search pairs this path with the other sides' open paths: this pair
                 strategy = search(scenario, name)
                 moves = "".join(
                     f"<tr><td>{html.escape(m.bloc)}</td><td>{m.seats}</td>"
@@ -66,7 +67,7 @@ def twolevel_sections(
                     for m in strategy.moves
                 )
                 parts.append(
-                    f"<h4>What would it have taken for {html.escape(name)}?</h4>"
+                    f"<h4>What would it have taken for {html.escape(p.name)}?</h4>"
                     f"<p>{html.escape(strategy.note)}"
                     + (
                         f"; cheapest agreement {_point(strategy.agreement)}"
@@ -87,5 +88,4 @@ def twolevel_sections(
                         else ""
                     )
                 )
-                break
     return [Section("Ratification: the two-level game", "\n".join(parts))]
