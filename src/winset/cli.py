@@ -49,7 +49,11 @@ console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Modules that add further commands with a ``register(app)`` function.
-_COMMAND_MODULES: tuple[str, ...] = ("winset.analysis.sensitivity_cli", "winset.twolevel.cli")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "winset.analysis.sensitivity_cli",
+    "winset.twolevel.cli",
+    "winset.backtest.cli",
+)
 
 
 def handles_input_errors(func: F) -> F:
