@@ -188,7 +188,8 @@ def _probabilities(
     return total, bodies, swings
 
 
-def _units(problem: TwoLevel, x: FloatArray) -> dict[str, float]:
+def units(problem: TwoLevel, x: FloatArray) -> dict[str, float]:
+    """A point on [0, 1] scales in the issues' units, by issue name."""
     u = problem.to_units(x)
     return {
         name: clean_units(float(u[k]), float(problem.high[k] - problem.low[k]))
@@ -234,14 +235,14 @@ def evaluate(
             )
             continue
         p_total, bodies, swings = _probabilities(pair, a, q, noise, pivotal=top_pivotal > 0)
-        lo_u, hi_u = (_units(problem, v) for v in aset.bounds())
+        lo_u, hi_u = (units(problem, v) for v in aset.bounds())
         results.append(
             PathResult(
                 name=name,
                 paths=names,
                 open=is_open,
                 ratifiable=True,
-                agreement=_units(problem, a),
+                agreement=units(problem, a),
                 p_ratify=round(p_total, 6),
                 bounds={k: (lo_u[k], hi_u[k]) for k in problem.issues},
                 red_lines=lines,
@@ -304,11 +305,11 @@ def analyse(
             best.p_ratify,
         )
     else:
-        agreement, path, outcome, p_best = False, None, _units(problem, q), 0.0
+        agreement, path, outcome, p_best = False, None, units(problem, q), 0.0
     return TwoLevelResult(
         scenario=scenario.name,
         issues=problem.issues,
-        reversion=_units(problem, q),
+        reversion=units(problem, q),
         level1=dict(level1.forecast),
         paths=tuple(results),
         agreement=agreement,

@@ -71,6 +71,7 @@ def plot_twolevel(scenario: Scenario, result: TwoLevelResult, ax: Axes | None = 
     span = problem.high - problem.low
     xs = np.linspace(0, 1, GRID)
     ys = np.linspace(0, 1, GRID)
+    ux, uy = problem.low[0] + span[0] * xs, problem.low[1] + span[1] * ys
     handles: list[Any] = []
     k = 0
     for side in problem.sides:
@@ -81,15 +82,8 @@ def plot_twolevel(scenario: Scenario, result: TwoLevelResult, ax: Axes | None = 
             ratifiers = path_winset_mask(problem, path, xs, ys, constrained=False)
             if ratifiers.any() and not ratifiers.all():
                 # what the path's ratifiers alone would accept, before domain and red lines
-                ax.contour(
-                    problem.low[0] + span[0] * xs,
-                    problem.low[1] + span[1] * ys,
-                    ratifiers.astype(float),
-                    levels=[0.5],
-                    colors=[colour],
-                    linewidths=1.0,
-                    linestyles="dashed",
-                )
+                ax.contour(ux, uy, ratifiers.astype(float), levels=[0.5], colors=[colour],
+                           linewidths=1.0, linestyles="dashed")  # fmt: skip
             seg = _segment_points(problem, path)
             if seg is not None:
                 if seg.size:
@@ -99,22 +93,10 @@ def plot_twolevel(scenario: Scenario, result: TwoLevelResult, ax: Axes | None = 
                 continue
             mask = path_winset_mask(problem, path, xs, ys)
             if mask.any():
-                ax.contourf(
-                    problem.low[0] + span[0] * xs,
-                    problem.low[1] + span[1] * ys,
-                    mask.astype(float),
-                    levels=[0.5, 1.5],
-                    colors=[colour],
-                    alpha=0.22,
-                )
-                ax.contour(
-                    problem.low[0] + span[0] * xs,
-                    problem.low[1] + span[1] * ys,
-                    mask.astype(float),
-                    levels=[0.5],
-                    colors=[colour],
-                    linewidths=1.0,
-                )
+                ax.contourf(ux, uy, mask.astype(float), levels=[0.5, 1.5], colors=[colour],
+                            alpha=0.22)  # fmt: skip
+                ax.contour(ux, uy, mask.astype(float), levels=[0.5], colors=[colour],
+                           linewidths=1.0)  # fmt: skip
             handles.append(plt.Rectangle((0, 0), 1, 1, color=colour, alpha=0.3, label=label))
     names = problem.issues
     for actor in scenario.actors:

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.api import clean_units
 from winset.errors import InputError, Problem
 from winset.scenario.schema import Scenario
+from winset.twolevel.analyse import units as _to_units
 from winset.twolevel.problem import BodyArrays, PathArrays, TwoLevel, build
 from winset.twolevel.winsets import _grid, prefers
 
@@ -162,14 +162,14 @@ def search(scenario: Scenario, path: str, *, grid_points: int = 20_000) -> Strat
                 supporters.append(bloc)
             if not chosen[i, best] or costs[i, best] == 0.0:
                 continue
-            moved = _project(body, i, a, q)
+            moved = np.clip(_project(body, i, a, q), 0.0, 1.0)
             moves.append(
                 Move(
                     body=body.name,
                     bloc=bloc,
                     seats=int(body.seats[i]),
-                    start=_units(problem, body.ideal[i]),
-                    end=_units(problem, moved),
+                    start=_to_units(problem, body.ideal[i]),
+                    end=_to_units(problem, moved),
                     distance=float(costs[i, best]),
                 )
             )
@@ -184,7 +184,7 @@ def search(scenario: Scenario, path: str, *, grid_points: int = 20_000) -> Strat
     return Strategy(
         path=path,
         feasible=True,
-        agreement=_units(problem, a),
+        agreement=_to_units(problem, a),
         cost=float(total[best]),
         moves=tuple(moves),
         supporters=tuple(dict.fromkeys(supporters)),
@@ -203,14 +203,6 @@ def _project(body: BodyArrays, i: int, a: FloatArray, q: FloatArray) -> FloatArr
     if excess <= -_MARGIN or norm2 == 0:
         return x
     return x - (excess + _MARGIN * np.sqrt(norm2)) / norm2 * normal
-
-
-def _units(problem: TwoLevel, x: FloatArray) -> dict[str, float]:
-    u = problem.to_units(np.clip(x, 0.0, 1.0))
-    return {
-        name: clean_units(float(u[k]), float(problem.high[k] - problem.low[k]))
-        for k, name in enumerate(problem.issues)
-    }
 
 
 def _pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
