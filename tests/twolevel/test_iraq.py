@@ -167,3 +167,30 @@ def test_every_value_says_reported_or_estimated(iraq) -> None:
         assert actor.capability.basis == "estimated"
         for est in (*actor.position.values(), *actor.salience.values()):
             assert est.basis in ("reported", "estimated") and est.source_ids()
+
+
+@pytest.mark.parametrize("lever", ["position", "salience"])
+def test_applying_the_searched_moves_makes_parliament_ratify(iraq, lever) -> None:
+    strategy = search(iraq, "parliament", lever=lever)
+    assert {m.bloc for m in strategy.moves} == {"State of Law", "Iraqiya"}
+    field = "position" if lever == "position" else "salience"
+    changes = tuple(
+        (m.bloc, field, issue, value) for m in strategy.moves for issue, value in m.end.items()
+    )
+    result = analyse(apply_levers(iraq, Levers(values=changes)))
+    parliament = result.path_result("parliament")
+    assert parliament.ratifiable and result.path == "executive + parliament"
+    assert parliament.agreement["immunity"] == pytest.approx(100.0)
+
+
+def test_cli_search_by_salience() -> None:
+    out = runner.invoke(
+        app,
+        ["twolevel", "iraq-2011", "--search", "parliament", "--search-by", "salience", "--json"],
+    )
+    data = json.loads(out.stdout)["search"]
+    assert data["lever"] == "salience" and data["feasible"]
+    bad = runner.invoke(
+        app, ["twolevel", "iraq-2011", "--search", "parliament", "--search-by", "x"]
+    )
+    assert bad.exit_code == 2 and "not one of position, salience" in bad.output

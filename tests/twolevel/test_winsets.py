@@ -141,3 +141,26 @@ def test_pass_probability_equals_enumeration() -> None:
             if (v * seats).sum() >= quota:
                 exact += float(np.prod(np.where(v, p, 1 - p)))
         assert pass_probability(seats, p, quota) == pytest.approx(exact, abs=1e-12)
+
+
+def test_min_cost_cover_equals_enumeration() -> None:
+    from winset.twolevel.search import _cover_choice, _cover_cost
+
+    rng = np.random.default_rng(8)
+    for _ in range(30):
+        b = int(rng.integers(1, 7))
+        seats = rng.integers(1, 12, b)
+        costs = np.where(rng.random((b, 4)) < 0.2, np.inf, rng.random((b, 4)))
+        quota = int(rng.integers(1, seats.sum() + 1))
+        got = _cover_cost(seats, costs, quota)
+        for p in range(4):
+            best = np.inf
+            for pick in itertools.product([0, 1], repeat=b):
+                chosen = np.array(pick, bool)
+                if seats[chosen].sum() >= quota:
+                    best = min(best, costs[chosen, p].sum())
+            assert got[p] == pytest.approx(best)
+            if np.isfinite(best):
+                chosen = _cover_choice(seats, costs[:, p], quota)
+                assert seats[chosen].sum() >= quota
+                assert costs[chosen, p].sum() == pytest.approx(best)

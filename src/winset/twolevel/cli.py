@@ -123,6 +123,10 @@ def register(app: typer.Typer) -> None:
                 "--search", help="What would it have taken for this path to ratify a deal?"
             ),
         ] = None,
+        search_by: Annotated[
+            str,
+            typer.Option("--search-by", help="What the search may change: position or salience."),
+        ] = "position",
         draws: Annotated[
             int | None,
             typer.Option("--draws", help="Monte Carlo draws of the values with ranges."),
@@ -150,7 +154,7 @@ def register(app: typer.Typer) -> None:
         settings = dict(params=parse_params(param), variant=variant, solution=solution, noise=noise)
         result = analyse(changed, model, **settings)  # type: ignore[arg-type]
         baseline = analyse(base_scenario, model, **settings) if levers else None  # type: ignore[arg-type]
-        strategy = find(changed, search) if search else None
+        strategy = find(changed, search, lever=search_by) if search else None
         drawn = None
         if draws is not None:
             from winset.twolevel.montecarlo import twolevel_draws

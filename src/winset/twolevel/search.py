@@ -3,15 +3,20 @@
 Levers searched:
 
 * **which path**: opening each closed path alone (no one has to move);
-* **bloc positions**: the smallest total move of blocs' ideal points (Euclidean distance on the
-  issues' normalised scales, summed over the blocs that move) after which some agreement
-  through the path can be ratified, with the red lines and the other bodies as they are.
+* **bloc positions** (``lever="position"``): the smallest total move of blocs' ideal points
+  (Euclidean distance on the issues' normalised scales, summed over the blocs that move) after
+  which some agreement through the path can be ratified, with the red lines and the other bodies
+  as they are;
+* **bloc saliences** (``lever="salience"``): the same with the blocs' salience weights (on 0-1)
+  instead of their positions.
 
 For a candidate agreement a, a bloc with ideal x and weights w votes for it exactly when x lies in
 the half-space sum_k w_k (q_k - a_k)(2 x_k - a_k - q_k) < 0, so its cheapest move is its distance
-to that half-space. Which blocs to move is a minimum-cost cover of the quota (a knapsack solved
-exactly by dynamic programming over seats, for every candidate at once); candidates are a grid
-over the box of the path's domain and red lines, refined around the best.
+to that half-space. In the weights the condition sum_k w_k c_k < 0, c_k = (a_k - x_k)^2 -
+(q_k - x_k)^2, is linear too: the cheapest new weights are clip(w - lambda c, 0, 1) for the
+smallest lambda that satisfies it (found by bisection). Which blocs to move is a minimum-cost
+cover of the quota (a knapsack solved exactly by dynamic programming over seats, for every
+candidate at once); candidates are a grid over the box of the path's domain and red lines.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class Strategy:
     """The cheapest way found to make ``path`` ratify an agreement."""
 
     path: str
+    lever: str
     feasible: bool
     agreement: dict[str, float] | None
     cost: float
@@ -70,10 +76,15 @@ class Strategy:
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
+            "lever": self.lever,
             "feasible": self.feasible,
             "agreement": self.agreement,
             "cost": round(self.cost, 6),
-            "metric": "sum over moved blocs of the Euclidean distance on the normalised scales",
+            "metric": (
+                "sum over moved blocs of the Euclidean distance on the normalised scales"
+                if self.lever == "position"
+                else "sum over changed blocs of the Euclidean distance of saliences / 100"
+            ),
             "moves": [m.to_dict() for m in self.moves],
             "supporters": list(self.supporters),
             "paths_that_work_alone": list(self.open_paths),
@@ -93,43 +104,79 @@ def _halfspace_costs(body: BodyArrays, points: FloatArray, q: FloatArray) -> Flo
     return np.where(already, 0.0, cost + np.where(already, 0.0, _MARGIN))
 
 
-def _cover(
-    seats: NDArray[np.int64], costs: FloatArray, quota: int
-) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """Minimum total cost of blocs reaching ``quota`` seats, per candidate; and the blocs chosen.
-
-    ``costs`` is (b, P). Knapsack over seats, vectorised over candidates; the choice is recovered
-    by walking the table back.
-    """
-    b, p = costs.shape
+def _cover_cost(seats: NDArray[np.int64], costs: FloatArray, quota: int) -> FloatArray:
+    """Minimum total cost of blocs whose seats reach ``quota``, for every candidate (column of
+    ``costs``, which is (b, P)): a knapsack over seats, one row of the table kept at a time."""
     total = int(seats.sum())
-    table = np.full((b + 1, p, total + 1), np.inf)
-    table[0, :, 0] = 0.0
-    for i in range(b):
-        s = int(seats[i])
-        prev = table[i]
-        take = np.full_like(prev, np.inf)
-        take[:, s:] = prev[:, : total + 1 - s] + costs[i][:, None]
-        table[i + 1] = np.minimum(prev, take)
-    reach = table[b][:, quota:]
-    best = reach.min(axis=1)
-    chosen = np.zeros((b, p), dtype=bool)
-    level = quota + np.argmin(reach, axis=1)
+    row = np.full((costs.shape[1], total + 1), np.inf)
+    row[:, 0] = 0.0
+    for i, s in enumerate(int(v) for v in seats):
+        take = np.full_like(row, np.inf)
+        take[:, s:] = row[:, : total + 1 - s] + costs[i][:, None]
+        row = np.minimum(row, take)
+    best: FloatArray = row[:, quota:].min(axis=1)
+    return best
+
+
+def _cover_choice(seats: NDArray[np.int64], costs: FloatArray, quota: int) -> NDArray[np.bool_]:
+    """Which blocs the cheapest cover of one candidate (``costs`` (b,)) takes."""
+    total = int(seats.sum())
+    b = len(seats)
+    table = np.full((b + 1, total + 1), np.inf)
+    table[0, 0] = 0.0
+    for i, s in enumerate(int(v) for v in seats):
+        table[i + 1] = table[i]
+        table[i + 1, s:] = np.minimum(table[i, s:], table[i, : total + 1 - s] + costs[i])
+    level = quota + int(np.argmin(table[b, quota:]))
+    chosen = np.zeros(b, dtype=bool)
     for i in range(b - 1, -1, -1):
-        s = int(seats[i])
-        took = np.isfinite(best) & (
-            table[i + 1, np.arange(p), level] < table[i, np.arange(p), level]
-        )
-        chosen[i] = took
-        level = np.where(took, level - s, level)
-    return best, chosen
+        if table[i + 1, level] < table[i, level]:
+            chosen[i] = True
+            level -= int(seats[i])
+    return chosen
 
 
-def search(scenario: Scenario, path: str, *, grid_points: int = 20_000) -> Strategy:
+LEVERS = ("position", "salience")
+
+
+def _salience_costs(
+    body: BodyArrays, points: FloatArray, q: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """(b, P) costs of the cheapest salience change that makes each bloc prefer each point, and
+    the new weights (b, P, m)."""
+    ideal = body.ideal[:, None, :]
+    c = (points[None, :, :] - ideal) ** 2 - (q[None, None, :] - ideal) ** 2
+    w = np.broadcast_to(body.weight[:, None, :], c.shape)
+    target = -_MARGIN
+
+    def g(lam: FloatArray) -> FloatArray:
+        return np.sum(np.clip(w - lam[..., None] * c, 0.0, 1.0) * c, axis=2)
+
+    reachable = np.sum(np.where(c < 0, c, 0.0), axis=2) < target
+    lo = np.zeros(c.shape[:2])
+    hi = np.full(c.shape[:2], 1e9)
+    for _ in range(64):  # 1e9 / 2^64: far below any salience that matters
+        mid = (lo + hi) / 2.0
+        ok = g(mid) <= target
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    new = np.clip(w - hi[..., None] * c, 0.0, 1.0)
+    cost = np.sqrt(np.sum((new - w) ** 2, axis=2))
+    already = prefers(body, points, q)
+    cost = np.where(already, 0.0, np.where(reachable, cost, np.inf))
+    return cost, np.where(already[..., None], w, new)
+
+
+def search(
+    scenario: Scenario, path: str, *, lever: str = "position", grid_points: int | None = None
+) -> Strategy:
     """The cheapest bloc moves that let ``path`` ratify an agreement (other sides as they are).
 
     The path is combined with the other sides' open paths (their first path if none is open).
+    ``lever`` is ``position`` (move ideal points) or ``salience`` (change salience weights).
     """
+    if lever not in LEVERS:
+        raise InputError(Problem("", "--search-by", f"{lever!r} is not one of position, salience"))
     problem: TwoLevel = build(scenario)
     pair = _pair_for(problem, path)
     q = problem.reversion
@@ -139,50 +186,61 @@ def search(scenario: Scenario, path: str, *, grid_points: int = 20_000) -> Strat
     )
     if np.any(lo > hi + 1e-12):
         why = "the path's domain and the red lines leave no agreement at all"
-        return Strategy(path, False, None, np.inf, (), (), open_alone, why)
-    points = _grid(lo, hi, grid_points)
+        return Strategy(path, lever, False, None, np.inf, (), (), open_alone, why)
+    budget = grid_points or (20_000 if lever == "position" else 4_000)
+    points = _grid(lo, hi, budget)
     bodies = [b for p in pair for b in p.bodies]
     total = np.zeros(points.shape[0])
     picks = []
     for body in bodies:
-        costs = _halfspace_costs(body, points, q)
-        cost, chosen = _cover(body.seats, costs, body.quota)
-        total += cost
-        picks.append((body, costs, chosen))
+        if lever == "position":
+            costs, new_weights = _halfspace_costs(body, points, q), None
+        else:
+            costs, new_weights = _salience_costs(body, points, q)
+        total += _cover_cost(body.seats, costs, body.quota)
+        picks.append((body, costs, new_weights))
     if not np.isfinite(total).any():
         why = "no movement of the blocs can make the path ratify an agreement"
-        return Strategy(path, False, None, np.inf, (), (), open_alone, why)
+        return Strategy(path, lever, False, None, np.inf, (), (), open_alone, why)
     best = int(np.argmin(total))
     a = points[best]
     moves, supporters = [], []
-    for body, costs, chosen in picks:
+    for body, costs, new_weights in picks:
         yes = prefers(body, a[None, :], q)[:, 0]
+        chosen = _cover_choice(body.seats, costs[:, best], body.quota)
         for i, bloc in enumerate(body.bloc_names):
             if yes[i]:
                 supporters.append(bloc)
-            if not chosen[i, best] or costs[i, best] == 0.0:
+            if not chosen[i] or costs[i, best] == 0.0:
                 continue
-            moved = np.clip(_project(body, i, a, q), 0.0, 1.0)
+            if new_weights is None:
+                moved = np.clip(_project(body, i, a, q), 0.0, 1.0)
+                start, end = _to_units(problem, body.ideal[i]), _to_units(problem, moved)
+            else:
+                start = _saliences(problem, body.weight[i])
+                end = _saliences(problem, new_weights[i, best])
             moves.append(
                 Move(
                     body=body.name,
                     bloc=bloc,
                     seats=int(body.seats[i]),
-                    start=_to_units(problem, body.ideal[i]),
-                    end=_to_units(problem, moved),
+                    start=start,
+                    end=end,
                     distance=float(costs[i, best]),
                 )
             )
             supporters.append(bloc)
     moves.sort(key=lambda m: -m.distance)
+    what = "move" if lever == "position" else "change their saliences"
     note = (
-        f"{len(moves)} bloc(s) would have had to move, {float(total[best]):.3f} in all "
-        "(normalised scale units)"
+        f"{len(moves)} bloc(s) would have had to {what}, {float(total[best]):.3f} in all "
+        f"({'normalised scale units' if lever == 'position' else 'salience / 100'})"
         if moves
         else "an agreement can be ratified as things are"
     )
     return Strategy(
         path=path,
+        lever=lever,
         feasible=True,
         agreement=_to_units(problem, a),
         cost=float(total[best]),
@@ -203,6 +261,10 @@ def _project(body: BodyArrays, i: int, a: FloatArray, q: FloatArray) -> FloatArr
     if excess <= -_MARGIN or norm2 == 0:
         return x
     return x - (excess + _MARGIN * np.sqrt(norm2)) / norm2 * normal
+
+
+def _saliences(problem: TwoLevel, weight: FloatArray) -> dict[str, float]:
+    return {name: round(100.0 * float(weight[k]), 6) for k, name in enumerate(problem.issues)}
 
 
 def _pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
