@@ -164,3 +164,35 @@ def test_min_cost_cover_equals_enumeration() -> None:
                 chosen = _cover_choice(seats, costs[:, p], quota)
                 assert seats[chosen].sum() >= quota
                 assert costs[chosen, p].sum() == pytest.approx(best)
+
+
+def _one_issue_scenario(a_position: float, a_capability: float = 1):
+    from winset.scenario.load import build_scenario
+
+    data = {
+        "name": "one",
+        "issues": [{"name": "a", "status_quo": 0}],
+        "actors": [
+            {"name": "A", "capability": a_capability, "position": {"a": a_position},
+             "salience": {"a": 50}},
+            {"name": "B", "capability": 2, "position": {"a": 30}, "salience": {"a": 80}},
+        ],
+        "ratification": {"sides": [{"name": "S", "negotiator": "A", "paths": [{"name": "p",
+            "bodies": [{"name": "L", "blocs": [
+                {"name": "b1", "seats": 3, "position": {"a": 60}, "salience": {"a": 50}},
+                {"name": "b2", "seats": 4, "position": {"a": 20}, "salience": {"a": 50}},
+                {"name": "b3", "seats": 2, "actor": "B"}]}]}]}]},
+    }  # fmt: skip
+    return build_scenario(data, "one.yaml")
+
+
+def test_one_issue_outcome_is_the_forecast_or_the_win_sets_end() -> None:
+    from winset.twolevel import analyse
+
+    inside = analyse(_one_issue_scenario(60))
+    # majority 5 of 9 seats: the win-set is (0, 60), the reflection of b3 at 30
+    assert inside.paths[0].bounds == {"a": (0.0, 60.0)}
+    assert inside.outcome["a"] == pytest.approx(inside.level1["a"])
+    outside = analyse(_one_issue_scenario(100, a_capability=10))
+    assert outside.level1["a"] > 60
+    assert outside.outcome["a"] == pytest.approx(60.0, abs=1e-6)

@@ -136,6 +136,12 @@ def _solve_in_set(
     q: FloatArray,
 ) -> FloatArray | None:
     if solution == "nearest":
+        if aset.exact is not None:
+            # one issue: the nearest point of the open interval, just inside an end it passes
+            lo, hi = aset.exact
+            inside = np.array([min(max(float(target[0]), lo + 1e-9), hi - 1e-9)])
+            if aset.member(inside[None, :])[0]:
+                return inside
         return refine(lambda p: np.sum((p - target) ** 2, axis=1), aset)
     x, w = negotiators
 

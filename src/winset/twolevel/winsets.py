@@ -110,6 +110,9 @@ class AgreementSet:
         return self.points.shape[0] == 0
 
     def bounds(self) -> tuple[FloatArray, FloatArray]:
+        """The set's extent per issue (one issue: the exact interval's ends)."""
+        if self.exact is not None:
+            return np.array([self.exact[0]]), np.array([self.exact[1]])
         return self.points.min(axis=0), self.points.max(axis=0)
 
 
