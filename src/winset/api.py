@@ -11,6 +11,7 @@ from winset._version import __version__
 from winset.errors import InputError, Problem
 from winset.models.base import Inputs, Model, RoundArrays, Solution
 from winset.models.registry import get_model
+from winset.numbers import clean_units
 from winset.results import IssueRound, Provenance, Round, RunResult
 from winset.scenario.arrays import ScenarioArrays, input_hash, to_arrays
 from winset.scenario.load import load_scenario
@@ -19,7 +20,7 @@ from winset.scenario.schema import Scenario
 if TYPE_CHECKING:
     from winset.store import RunStore
 
-__all__ = ["clean_units", "prepare", "provenance_for", "result_from_solution", "run", "run_stored"]
+__all__ = ["prepare", "provenance_for", "result_from_solution", "run", "run_stored"]
 
 
 def prepare(
@@ -48,15 +49,6 @@ def prepare(
     return scenario, model_obj, resolved, variant_name
 
 
-def clean_units(value: float, span: float) -> float:
-    """Round away the noise of the [0, 1] round trip (12 significant digits of the span).
-
-    A median that is an actor's position 7 comes back as 7.000000000000001 otherwise.
-    """
-    decimals = int(12 - np.floor(np.log10(span)))
-    return float(np.round(value, decimals))
-
-
 def _issue_round(
     arrays: ScenarioArrays, ra: RoundArrays, k: int, pos_units: np.ndarray
 ) -> IssueRound:
@@ -72,37 +64,6 @@ def _issue_round(
         mean=clean_units(lo + span * ra.mean[0, k], span),
         positions=positions,
     )
-
-
-def _round_details(arrays: ScenarioArrays, ra: RoundArrays) -> dict[str, Any]:
-    """Risk exponents and moves of a round, with actor and issue names, positions in units."""
-    out: dict[str, Any] = {}
-    if ra.risk is not None:
-        out["risk"] = {
-            issue: {
-                actor: float(np.round(ra.risk[i, k], 12))
-                for i, actor in enumerate(arrays.actors)
-                if arrays.present[i, k] and np.isfinite(ra.risk[i, k])
-            }
-            for k, issue in enumerate(arrays.issues)
-        }
-    if ra.risk is not None or ra.moves:
-        moves = []
-        for mv in ra.moves:
-            lo, hi = arrays.scale_low[mv.issue], arrays.scale_high[mv.issue]
-            span = hi - lo
-            moves.append(
-                {
-                    "issue": arrays.issues[mv.issue],
-                    "actor": arrays.actors[mv.actor],
-                    "toward": arrays.actors[mv.toward],
-                    "kind": mv.kind,
-                    "from": clean_units(lo + span * mv.start, span),
-                    "to": clean_units(lo + span * mv.end, span),
-                }
-            )
-        out["moves"] = moves
-    return out
 
 
 def provenance_for(
@@ -141,7 +102,7 @@ def result_from_solution(
                     name: _issue_round(arrays, ra, k, pos_units)
                     for k, name in enumerate(arrays.issues)
                 },
-                extras={**dict(ra.extras), **_round_details(arrays, ra)},
+                extras={**dict(ra.extras), **model.round_details(ra, arrays)},
             )
         )
     return RunResult(

@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.api import clean_units, prepare, provenance_for, result_from_solution
+from winset.api import prepare, provenance_for, result_from_solution
 from winset.errors import InputError, Problem
 from winset.models.base import Inputs, Model
 from winset.models.registry import get_model
+from winset.numbers import clean_units
 from winset.results import MONTECARLO_SETTINGS, Distribution, RunResult
 from winset.scenario.arrays import ScenarioArrays, to_arrays
 from winset.scenario.schema import Scenario
@@ -205,7 +206,7 @@ def default_chunk_size(draws: int, model: Model, n_actors: int) -> int:
 
     Depends only on the run's settings, never on the number of workers.
     """
-    per_chunk = 2000 if model.info.batched else 200
+    per_chunk = 2000
     if model.info.iterative:
         per_chunk = max(50, per_chunk * 10 // max(10, n_actors))
     return max(1, min(draws, per_chunk))

@@ -27,9 +27,10 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from winset.analysis.montecarlo import Uncertainty
-from winset.api import clean_units, prepare
+from winset.api import prepare
 from winset.errors import InputError, Problem
 from winset.models.base import Model
+from winset.numbers import clean_units
 from winset.scenario.arrays import ScenarioArrays, to_arrays
 from winset.scenario.schema import SALIENCE_MAX, Scenario
 

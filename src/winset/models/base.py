@@ -84,7 +84,10 @@ class ModelInfo:
     iterative: bool = False
     parameters: tuple[Parameter, ...] = ()
     variants: tuple[str, ...] = ("default",)
-    batched: bool = True
+    separable: bool = True
+    """True when each issue is solved on its own (an issue's forecast depends only on that
+    issue's inputs), so issues from unrelated cases may share one batch; False for models that
+    link issues (trades, several dimensions at once)."""
 
     @property
     def default_variant(self) -> str:
@@ -205,9 +208,47 @@ class Solution:
 
 
 class Model(ABC):
-    """Base class of registry models. Subclasses set ``info`` and implement ``solve``."""
+    """Base class of registry models. Subclasses set ``info`` and implement ``solve``.
+
+    ``threads`` caps the threads a model may use inside one call of :meth:`solve` (None: as
+    many as there are cores); results never depend on it. Monte Carlo workers set it to 1.
+    """
 
     info: ClassVar[ModelInfo]
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
+
+    def round_details(self, ra: RoundArrays, arrays: ScenarioArrays) -> dict[str, Any]:
+        """A round's own records (draw 0) with actor and issue names and values in units.
+
+        The default gives the risk exponents (``risk``: issue -> actor -> r) and the moves
+        (``moves``: a list of {issue, actor, toward, kind, from, to}) when the model reports
+        them. A model with other records (challenges, exchanges) extends this.
+        """
+        out: dict[str, Any] = {}
+        if ra.risk is not None:
+            out["risk"] = {
+                issue: {
+                    actor: float(np.round(ra.risk[i, k], 12))
+                    for i, actor in enumerate(arrays.actors)
+                    if arrays.present[i, k] and np.isfinite(ra.risk[i, k])
+                }
+                for k, issue in enumerate(arrays.issues)
+            }
+        if ra.risk is not None or ra.moves:
+            out["moves"] = [
+                {
+                    "issue": arrays.issues[mv.issue],
+                    "actor": arrays.actors[mv.actor],
+                    "toward": arrays.actors[mv.toward],
+                    "kind": mv.kind,
+                    "from": arrays.value_in_units(mv.issue, mv.start),
+                    "to": arrays.value_in_units(mv.issue, mv.end),
+                }
+                for mv in ra.moves
+            ]
+        return out
 
     @abstractmethod
     def solve(

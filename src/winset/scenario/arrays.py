@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from winset.numbers import clean_units
 from winset.scenario.schema import SALIENCE_MAX, Estimate, Scenario
 
 __all__ = ["ScenarioArrays", "input_hash", "to_arrays"]
@@ -89,9 +90,14 @@ class ScenarioArrays:
         values, lo, span = self._scale(values, issue_axis)
         return (values - lo) / span
 
-    def weights(self) -> FloatArray:
-        """Capability x salience, zero where an actor is absent: shape (n, m)."""
-        return np.where(self.present, self.capability[:, None] * self.salience, 0.0)
+    def span(self, issue: int) -> float:
+        """The width of issue ``issue``'s scale, in its units."""
+        return float(self.scale_high[issue] - self.scale_low[issue])
+
+    def value_in_units(self, issue: int, value: float) -> float:
+        """One normalised value of issue ``issue`` in its units, cleaned of round-trip noise."""
+        span = self.span(issue)
+        return clean_units(float(self.scale_low[issue] + span * value), span)
 
 
 def _triple(est: Estimate) -> tuple[float, float, float]:

@@ -17,7 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset._version import __version__
-from winset.api import clean_units, run
+from winset.api import run
+from winset.numbers import clean_units
 from winset.scenario.arrays import input_hash
 from winset.scenario.load import load_scenario
 from winset.scenario.schema import SALIENCE_MAX, Scenario

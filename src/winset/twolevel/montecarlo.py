@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.analysis.montecarlo import DISTRIBUTIONS, Uncertainty
-from winset.api import clean_units, prepare
+from winset.api import prepare
 from winset.errors import InputError, Problem
+from winset.numbers import clean_units
 from winset.scenario.arrays import to_arrays
 from winset.scenario.schema import Scenario
 from winset.twolevel.analyse import DEFAULT_NOISE, evaluate
