@@ -30,3 +30,11 @@ RANGED: dict[str, Any] = {
         },
     ],
 }
+
+
+def report_html(scenario: Any, models: Any = None, seed: int | None = 0, **options: Any) -> str:
+    """The HTML report of a scenario, as ``winset report`` builds it (no run store)."""
+    from winset.report.html import build_report
+    from winset.study import Study, report_data
+
+    return build_report(report_data(Study(scenario), models, seed=seed), **options)

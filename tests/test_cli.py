@@ -54,7 +54,9 @@ def test_run_is_stored_and_reused(tmp_path: Path) -> None:
 
 def test_show_unknown_id(tmp_path: Path) -> None:
     result = runner.invoke(app, ["show", "abcdef123", "--store", str(tmp_path / "s.sqlite")])
-    assert result.exit_code == 2 and "no run 'abcdef123'" in result.stderr
+    assert (
+        result.exit_code == 2 and "'abcdef123': no run in the store starts with it" in result.stderr
+    )
 
 
 @pytest.mark.parametrize(

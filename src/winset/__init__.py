@@ -7,13 +7,16 @@ Stakeholder bargaining models that forecast outcomes round by round, two-level r
     result = run("eu-emissions-1994", "compromise")
     result.forecast          # {'lag': 7.38995...}
     result.to_frame()        # a tidy pandas DataFrame
+
+The use cases with settings, the run store and what-ifs are in :mod:`winset.study`.
 """
 
 from winset._version import __version__
-from winset.api import run, run_stored
 from winset.errors import InputError, Problem
-from winset.models.registry import get_model, model_infos, model_names
-from winset.results import Distribution, IssueRound, Provenance, Round, RunResult
+from winset.models.base import Model, ModelInfo, Parameter
+from winset.models.registry import get_model, model_infos, model_names, register_model
+from winset.models.runner import run
+from winset.results import Distribution, IssueRound, Provenance, Result, Round, RunResult
 from winset.scenario.arrays import ScenarioArrays, to_arrays
 from winset.scenario.load import bundled_names, load_scenario
 from winset.scenario.schema import Scenario
@@ -23,8 +26,12 @@ __all__ = [
     "Distribution",
     "InputError",
     "IssueRound",
+    "Model",
+    "ModelInfo",
+    "Parameter",
     "Problem",
     "Provenance",
+    "Result",
     "Round",
     "RunResult",
     "RunStore",
@@ -36,7 +43,7 @@ __all__ = [
     "load_scenario",
     "model_infos",
     "model_names",
+    "register_model",
     "run",
-    "run_stored",
     "to_arrays",
 ]

@@ -1,5 +1,6 @@
-"""``python -m winset``: the same as the ``winset`` command."""
+"""``python -m winset``: the command line."""
 
 from winset.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

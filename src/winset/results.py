@@ -1,33 +1,84 @@
-"""Result types: frozen dataclasses with provenance, ``to_frame()`` and ``to_dict()``."""
+"""One result protocol for every kind of result winset produces.
+
+Every result (a forecast, a Monte Carlo distribution, a two-level analysis, a strategy search, a
+sensitivity analysis, a backtest, a what-if comparison) is a frozen dataclass that carries a
+:class:`Provenance` and offers three views:
+
+* ``to_dict()``: the JSON document the command line prints with ``--json`` (and the run store
+  keeps); ``from_dict()`` rebuilds the result from it;
+* ``to_frame()``: a tidy pandas DataFrame (pandas is imported only when it is called);
+* ``run_id``: the result's key in the run store, a hash of everything that determines it.
+
+This module holds the protocol and the Level-I forecast types; the engines define their own
+result types on the same protocol (see :mod:`winset.twolevel.analyse`,
+:mod:`winset.analysis.sensitivity`, :mod:`winset.backtest.evaluate`).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import pandas as pd
+from winset._version import __version__
 
-__all__ = ["Distribution", "IssueRound", "Provenance", "Round", "RunResult"]
+if TYPE_CHECKING:
+    import pandas as pd
 
-
-# The Monte Carlo settings that, with the provenance, determine a run with draws.
-MONTECARLO_SETTINGS = ("draws", "distribution", "chunk_size")
+__all__ = [
+    "Distribution",
+    "IssueRound",
+    "Provenance",
+    "Result",
+    "Round",
+    "RunResult",
+    "frame",
+]
 
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a result came from: enough to recompute it exactly."""
+    """Where a result came from: enough to compute it again exactly.
 
-    package_version: str
-    model: str
-    variant: str
-    parameters: dict[str, Any]
-    seed: int | None
-    input_hash: str
+    Attributes
+    ----------
+    kind
+        What the result is: ``run``, ``draws``, ``twolevel``, ``twolevel-draws``, ``search``,
+        ``sensitivity``, ``backtest`` or ``whatif``.
+    scenario
+        The scenario's name (a backtest: the evaluated file's name).
+    input_hash
+        SHA-256 of the scenario's content (a backtest: of the files read).
+    model, variant, parameters
+        The model that forecast Level I, with its resolved parameters ("" when no model ran).
+    seed
+        The seed actually used, or None when the computation used no random numbers.
+    settings
+        Every other setting that determines the result (draws, levers, solution, ...).
+    package_version
+        The winset version that computed it.
+    """
+
+    kind: str
     scenario: str
+    input_hash: str
+    model: str = ""
+    variant: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    seed: int | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    package_version: str = __version__
+
+    def key(self) -> str:
+        """The run store key: a SHA-256 of everything that determines the result."""
+        text = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
+        """The provenance as a JSON-ready mapping."""
         return {
+            "kind": self.kind,
             "package_version": self.package_version,
             "model": self.model,
             "variant": self.variant,
@@ -35,7 +86,61 @@ class Provenance:
             "seed": self.seed,
             "input_hash": self.input_hash,
             "scenario": self.scenario,
+            "settings": dict(self.settings),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], kind: str = "run") -> Provenance:
+        """Rebuild a provenance; records written before ``kind`` existed get ``kind``."""
+        return cls(
+            kind=str(data.get("kind", kind)),
+            scenario=str(data.get("scenario", "")),
+            input_hash=str(data.get("input_hash", "")),
+            model=str(data.get("model", "")),
+            variant=str(data.get("variant", "")),
+            parameters=dict(data.get("parameters") or {}),
+            seed=data.get("seed"),
+            settings=dict(data.get("settings") or {}),
+            package_version=str(data.get("package_version", "")),
+        )
+
+
+class Result:
+    """The protocol every result type follows (a mixin for frozen dataclasses).
+
+    Subclasses set ``kind`` and define ``provenance``, ``to_dict``, ``from_dict`` and
+    ``to_frame``.
+    """
+
+    kind: ClassVar[str] = ""
+    provenance: Provenance
+
+    @property
+    def run_id(self) -> str:
+        """The result's full key in the run store (64 hexadecimal characters)."""
+        return self.provenance.key()
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every subclass defines it
+        """The JSON document of the result."""
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:  # pragma: no cover
+        """Rebuild a result from :meth:`to_dict` output."""
+        raise NotImplementedError
+
+    def to_frame(self) -> pd.DataFrame:  # pragma: no cover
+        """A tidy table of the result."""
+        raise NotImplementedError
+
+
+def frame(rows: list[dict[str, Any]], columns: list[str], provenance: Provenance) -> pd.DataFrame:
+    """A DataFrame of ``rows`` with ``columns`` and the provenance in ``attrs``."""
+    import pandas as pd
+
+    out = pd.DataFrame(rows, columns=columns)
+    out.attrs["provenance"] = provenance.to_dict()
+    return out
 
 
 @dataclass(frozen=True)
@@ -56,6 +161,7 @@ class Round:
     extras: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The round as in ``winset run --json``: round, issues, then the model's records."""
         out: dict[str, Any] = {
             "round": self.round,
             "issues": {
@@ -65,6 +171,18 @@ class Round:
         }
         out.update(self.extras)
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Round:
+        """Rebuild a round from :meth:`to_dict` output."""
+        return cls(
+            round=int(data["round"]),
+            issues={
+                k: IssueRound(v["median"], v["mean"], dict(v["positions"]))
+                for k, v in data["issues"].items()
+            },
+            extras={k: v for k, v in data.items() if k not in ("round", "issues")},
+        )
 
 
 @dataclass(frozen=True)
@@ -78,12 +196,19 @@ class Distribution:
     n: int
 
     def to_dict(self) -> dict[str, float]:
+        """Mean, p10, p50, p90 and the number of draws."""
         return {"mean": self.mean, "p10": self.p10, "p50": self.p50, "p90": self.p90, "n": self.n}
 
 
 @dataclass(frozen=True)
-class RunResult:
-    """The forecast of one model on one scenario, in each issue's own units."""
+class RunResult(Result):
+    """The forecast of one model on one scenario, in each issue's own units.
+
+    A Monte Carlo run (provenance kind ``draws``) adds ``distribution`` per issue and a
+    ``montecarlo`` entry in ``extras`` (the settings and a histogram per issue).
+    """
+
+    kind: ClassVar[str] = "run"
 
     scenario: str
     issues: tuple[str, ...]
@@ -95,55 +220,32 @@ class RunResult:
     distribution: dict[str, Distribution] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def run_id(self) -> str:
-        """Short id of the run in the store (derived from provenance and draw settings)."""
-        from winset.store import run_key
-
-        mc = self.extras.get("montecarlo")
-        if mc:
-            settings = {k: mc[k] for k in MONTECARLO_SETTINGS}
-            return run_key(self.provenance, "montecarlo", settings)[:12]
-        return run_key(self.provenance)[:12]
-
     def to_frame(self) -> pd.DataFrame:
         """A tidy table: one row per (round, issue, actor) position plus the forecast rows.
 
-        Columns: ``kind`` (forecast / position / median / mean), ``round`` (-1 for the final
-        forecast), ``issue``, ``actor`` (empty for summaries), ``value``.
+        Columns: ``kind`` (forecast / median / mean / position, and mean / p10 / p50 / p90 of
+        the draws), ``round`` (-1 for the final forecast), ``issue``, ``actor`` (empty for
+        summaries), ``value``.
         """
         rows: list[dict[str, Any]] = []
-        for name, value in self.forecast.items():
+
+        def add(kind: str, rnd: int, issue: str, actor: str, value: float) -> None:
             rows.append(
-                {"kind": "forecast", "round": -1, "issue": name, "actor": "", "value": value}
+                {"kind": kind, "round": rnd, "issue": issue, "actor": actor, "value": value}
             )
+
+        for name, value in self.forecast.items():
+            add("forecast", -1, name, "", value)
+        for name, d in self.distribution.items():
+            for stat in ("mean", "p10", "p50", "p90"):
+                add(f"draws {stat}", -1, name, "", getattr(d, stat))
         for r in self.rounds:
             for name, ir in r.issues.items():
-                rows.append(
-                    {
-                        "kind": "median",
-                        "round": r.round,
-                        "issue": name,
-                        "actor": "",
-                        "value": ir.median,
-                    }
-                )
-                rows.append(
-                    {"kind": "mean", "round": r.round, "issue": name, "actor": "", "value": ir.mean}
-                )
+                add("median", r.round, name, "", ir.median)
+                add("mean", r.round, name, "", ir.mean)
                 for actor, x in ir.positions.items():
-                    rows.append(
-                        {
-                            "kind": "position",
-                            "round": r.round,
-                            "issue": name,
-                            "actor": actor,
-                            "value": x,
-                        }
-                    )
-        frame = pd.DataFrame(rows, columns=["kind", "round", "issue", "actor", "value"])
-        frame.attrs["provenance"] = self.provenance.to_dict()
-        return frame
+                    add("position", r.round, name, actor, x)
+        return frame(rows, ["kind", "round", "issue", "actor", "value"], self.provenance)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of DESIGN.md's ``winset run --json`` contract."""
@@ -161,25 +263,14 @@ class RunResult:
         if self.extras:
             out["extras"] = self.extras
         out["provenance"] = self.provenance.to_dict()
+        out["run_id"] = self.run_id
         return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunResult:
-        """Rebuild a result from :meth:`to_dict` output (used by the run store)."""
-        prov = Provenance(**data["provenance"])
-        rounds = []
-        for r in data.get("rounds", []):
-            extras = {k: v for k, v in r.items() if k not in ("round", "issues")}
-            rounds.append(
-                Round(
-                    round=r["round"],
-                    issues={
-                        k: IssueRound(v["median"], v["mean"], dict(v["positions"]))
-                        for k, v in r["issues"].items()
-                    },
-                    extras=extras,
-                )
-            )
+        """Rebuild a result from :meth:`to_dict` output (also records of older versions)."""
+        extras = dict(data.get("extras", {}))
+        kind = "draws" if "montecarlo" in extras else "run"
         dist = {
             k: Distribution(v["mean"], v["p10"], v["p50"], v["p90"], int(v.get("n", 0)))
             for k, v in data.get("distribution", {}).items()
@@ -191,8 +282,8 @@ class RunResult:
             units=dict(data.get("units", {})),
             actors=tuple(data.get("actors", ())),
             forecast=forecast,
-            provenance=prov,
-            rounds=tuple(rounds),
+            provenance=Provenance.from_dict(data["provenance"], kind),
+            rounds=tuple(Round.from_dict(r) for r in data.get("rounds", [])),
             distribution=dist,
-            extras=dict(data.get("extras", {})),
+            extras=extras,
         )

@@ -16,17 +16,14 @@ import pytest
 from typer.testing import CliRunner
 
 from samples import RANGED
-from winset.analysis.montecarlo import (
-    Interrupted,
-    Uncertainty,
-    draw_seed,
-    monte_carlo,
-)
-from winset.api import run
+from winset.analysis.montecarlo import DrawSettings
 from winset.cli import app
+from winset.draws import BLOCK, Interrupted, Uncertainty
+from winset.models.runner import run
 from winset.scenario.arrays import to_arrays
 from winset.scenario.load import build_scenario
 from winset.store import RunStore
+from winset.study import Study, draws
 
 
 def _ranged(**changes: Any) -> Any:
@@ -37,10 +34,33 @@ def _dump(result: Any) -> str:
     return json.dumps(result.to_dict(), sort_keys=True)
 
 
-def test_draw_seed_is_the_spawned_child() -> None:
-    children = np.random.SeedSequence(42).spawn(5)
-    for i, child in enumerate(children):
-        assert np.array_equal(draw_seed(42, i).generate_state(4), child.generate_state(4))
+def monte_carlo(
+    scenario: Any,
+    model: str = "compromise",
+    *,
+    store: RunStore | None = None,
+    progress: Any = None,
+    **settings: Any,
+) -> tuple[Any, bool]:
+    done = draws(Study(scenario, model), DrawSettings(**settings), store=store, progress=progress)
+    return done.result, done.cached
+
+
+def _inputs(unc: Uncertainty, seed: int, n: int, dist: str) -> Any:
+    return unc.unpack(unc.rows(unc.sample(seed, 0, n, dist, BLOCK)))
+
+
+def test_a_block_is_drawn_whole_whatever_the_range_asked() -> None:
+    unc = Uncertainty.from_arrays(to_arrays(_ranged()))
+    whole = unc.sample(3, 0, 3 * BLOCK, "normal", BLOCK)
+    for start, stop in [(0, 1), (5, 9), (BLOCK - 2, BLOCK + 3), (2 * BLOCK + 7, 3 * BLOCK)]:
+        part = unc.sample(3, start, stop, "normal", BLOCK)
+        assert part.tobytes() == whole[start:stop].tobytes()
+    # block b comes from its own child of the seed
+    first = np.random.default_rng(np.random.SeedSequence(3, spawn_key=(1, 0)))
+    lo, hi = unc.low[unc.index], unc.high[unc.index]
+    expected = lo + first.random((BLOCK, unc.size)) * (hi - lo)
+    assert np.array_equal(unc.sample(3, BLOCK, 2 * BLOCK, "uniform", BLOCK), expected)
 
 
 def test_only_values_with_a_range_are_drawn_and_stay_inside_it() -> None:
@@ -48,7 +68,7 @@ def test_only_values_with_a_range_are_drawn_and_stay_inside_it() -> None:
     unc = Uncertainty.from_arrays(arrays)
     assert unc.size == 5  # A cap/pos/sal, B sal, C pos
     for dist in ("uniform", "triangular", "normal"):
-        inputs = unc.inputs(unc.sample(7, 0, 500, dist))
+        inputs = _inputs(unc, 7, 500, dist)
         assert np.all(inputs.capability[:, 1:] == arrays.capability[1:])  # B, C fixed
         assert np.all(inputs.position[:, 1, 0] == arrays.position[1, 0])  # B's position fixed
         a_pos = inputs.position[:, 0, 0]
@@ -67,7 +87,7 @@ def test_only_values_with_a_range_are_drawn_and_stay_inside_it() -> None:
 )
 def test_distribution_means(dist: str, expected_mean: float) -> None:
     unc = Uncertainty.from_arrays(to_arrays(_ranged()))
-    cap = unc.inputs(unc.sample(11, 0, 20000, dist)).capability[:, 0]
+    cap = _inputs(unc, 11, 20000, dist).capability[:, 0]
     sd = cap.std()
     assert abs(cap.mean() - expected_mean) < 4 * sd / np.sqrt(cap.size)
     if dist == "normal":
@@ -87,6 +107,7 @@ def test_linear_model_distribution_matches_the_uniform_quantiles() -> None:
     actors[2] = {**actors[2], "position": {"lag": 5}}
     scenario = _ranged(actors=actors)
     result, _ = monte_carlo(scenario, "compromise", draws=20000, seed=3)
+    assert result.provenance.kind == "draws"
     share = 800 / (800 + 250 + 420)
     rest = (250 * 8 + 420 * 5) / (800 + 250 + 420)
     d = result.distribution["lag"]
@@ -106,11 +127,11 @@ def test_same_seed_same_bytes_other_seed_differs() -> None:
     assert a.distribution != c.distribution
 
 
-def test_chunking_does_not_change_the_numbers() -> None:
-    a, _ = monte_carlo(_ranged(), "median", draws=2000, seed=5, chunk_size=2000)
-    b, _ = monte_carlo(_ranged(), "median", draws=2000, seed=5, chunk_size=7)
-    assert a.distribution == b.distribution
-    assert a.extras["montecarlo"]["histogram"] == b.extras["montecarlo"]["histogram"]
+@pytest.mark.parametrize("model", ["median", "eum"])
+def test_chunking_does_not_change_the_numbers(model: str) -> None:
+    a, _ = monte_carlo(_ranged(), model, draws=2000, seed=5, chunk_size=2000)
+    b, _ = monte_carlo(_ranged(), model, draws=2000, seed=5, chunk_size=7)
+    assert _dump(a) == _dump(b)
 
 
 @pytest.mark.parametrize("workers", [2, 8])
@@ -232,9 +253,11 @@ def test_cli_json_has_the_distribution_contract(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--draws", "0"], "--draws: must be at least 1, not 0"),
+        (["--draws", "0"], "--draws: must be between 1 and 100,000,000, not 0"),
         (["--draws", "5", "--distribution", "beta"], "--distribution: 'beta' is not one of"),
-        (["--draws", "5", "--workers", "0"], "--workers: must be at least 1, not 0"),
+        (["--draws", "5", "--workers", "0"], "--workers: must be between 1 and 512, not 0"),
+        (["--workers", "2"], "--workers: only applies with --draws N"),
+        (["--draws", "5", "--seed", "-1"], "--seed: -1 is not between 0 and 2**63 - 1"),
         (["--draws", "5", "--scheduler", "nowhere"], "--scheduler: 'nowhere' is neither"),
         (["--draws", "5", "--chunk-size", "0"], "--chunk-size: must be at least 1, not 0"),
     ],

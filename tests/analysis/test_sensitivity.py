@@ -9,10 +9,16 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from winset.analysis.sensitivity import sensitivity
-from winset.api import run
+from winset.analysis.sensitivity import SensitivitySettings
 from winset.cli import app
+from winset.models.runner import run
 from winset.scenario.load import build_scenario, load_scenario
+from winset.study import Study
+from winset.study import sensitivity as sensitivity_service
+
+
+def sensitivity(scenario: Any, model: str = "compromise", **settings: Any) -> Any:
+    return sensitivity_service(Study(scenario, model), SensitivitySettings(**settings)).result
 
 
 def _scenario(actors: list[dict[str, Any]]) -> Any:
@@ -101,6 +107,9 @@ def test_sensitivity_is_reproducible() -> None:
     a = sensitivity(ranged, "nash", seed=11, samples=64).to_dict()
     b = sensitivity(ranged, "nash", seed=11, samples=64).to_dict()
     assert json.dumps(a) == json.dumps(b)
+    assert a["seed"] == 11 and a["provenance"]["kind"] == "sensitivity"
+    spread = sensitivity(ranged, "nash", seed=11, samples=64, workers=2).to_dict()
+    assert json.dumps(spread) == json.dumps(a)
     assert len(a["sobol"]) == 2
     assert np.isfinite([s["st"] for s in a["sobol"]]).all()
 

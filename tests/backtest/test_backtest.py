@@ -12,10 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from winset.backtest.deu import ACTORS, read_deu, read_deu_text
-from winset.backtest.evaluate import backtest, scores
+from winset.backtest.evaluate import BacktestSettings, scores
+from winset.backtest.evaluate import backtest as run_backtest
 from winset.backtest.models import EU15, NICE, TRANSITIONAL, council_weights, fixed_forecasts
 from winset.cli import app
 from winset.errors import InputError
+
+
+def backtest(data, train=None, **settings):
+    return run_backtest(data, train, BacktestSettings(seed=settings.pop("seed", 0), **settings))
+
 
 runner = CliRunner()
 

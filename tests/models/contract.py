@@ -17,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from strategies import inputs, scenarios
-from winset.api import run
 from winset.models.base import Inputs, Model
 from winset.models.registry import get_model
+from winset.models.runner import run
 
 __all__ = ["ModelContract"]
 

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from contract import ModelContract
 
-from winset.api import run
 from winset.models.base import Inputs
 from winset.models.common import weighted_median
 from winset.models.registry import get_model
+from winset.models.runner import run
 
 
 class TestCompromise(ModelContract):

@@ -10,11 +10,11 @@ import pytest
 from contract import ModelContract
 from typer.testing import CliRunner
 
-from winset.api import run
 from winset.cli import app
 from winset.models import eum
 from winset.models.base import Inputs
 from winset.models.registry import get_model
+from winset.models.runner import run
 from winset.scenario.arrays import to_arrays
 from winset.scenario.load import load_scenario
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from winset.api import run
-from winset.report.html import build_report
+from samples import report_html
+from winset.models.runner import run
 from winset.report.rounds import moves_table, plot_trajectory
 
 
@@ -34,7 +34,7 @@ def test_moves_table_counts_pulls() -> None:
 
 
 def test_models_without_rounds_get_no_section() -> None:
-    text = build_report("eu-emissions-1994", models=["compromise", "eum"])
+    text = report_html("eu-emissions-1994", models=["compromise", "eum"])
     assert text.count("<h2>Rounds of") == 1
     assert "<h2>Rounds of eum</h2>" in text
     with pytest.raises(ValueError, match="no rounds"):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from samples import RANGED
-from winset.report.html import build_report
+from samples import RANGED, report_html
 from winset.scenario.load import build_scenario
 
 
 def test_report_has_tornado_and_histograms_for_a_scenario_with_ranges() -> None:
-    text = build_report(build_scenario(RANGED, "ranged.yaml"), models=["compromise"], seed=1)
+    text = report_html(build_scenario(RANGED, "ranged.yaml"), models=["compromise"], seed=1)
     assert "<h2>What moves the forecast</h2>" in text
     assert "<h2>Uncertainty of the forecasts</h2>" in text
     assert "2,000 draws of every value with an uncertainty range (uniform), seed 1." in text
@@ -16,6 +15,6 @@ def test_report_has_tornado_and_histograms_for_a_scenario_with_ranges() -> None:
 
 
 def test_report_without_ranges_has_no_histograms() -> None:
-    text = build_report("eu-emissions-1994", models=["compromise", "median"])
+    text = report_html("eu-emissions-1994", models=["compromise", "median"])
     assert "<h2>What moves the forecast</h2>" in text
     assert "Uncertainty of the forecasts" not in text

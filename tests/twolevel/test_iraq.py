@@ -9,9 +9,9 @@ import yaml
 from typer.testing import CliRunner
 
 from winset.cli import app
+from winset.scenario.levers import Levers, apply_levers, parse_set
 from winset.scenario.load import build_scenario, load_scenario
 from winset.twolevel import analyse
-from winset.twolevel.levers import Levers, apply_levers, parse_set
 from winset.twolevel.search import search
 
 runner = CliRunner()
@@ -96,7 +96,8 @@ def test_cli_forced_path_shows_baseline_and_differences() -> None:
     assert data["outcome"]["agreement"] is True
     assert data["baseline"]["outcome"]["agreement"] is False
     assert data["differences"]["outcome"]["troops"] == data["outcome"]["forecast"]["troops"]
-    assert data["provenance"]["levers"]["force_paths"] == ["notification"]
+    assert data["provenance"]["kind"] == "whatif"
+    assert data["provenance"]["settings"]["levers"]["force_paths"] == ["notification"]
     text = runner.invoke(app, ["twolevel", "iraq-2011", "--search", "parliament"])
     assert "State of Law" in text.stdout and "open notification" in text.stdout
 

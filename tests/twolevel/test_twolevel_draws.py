@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from winset.analysis.montecarlo import DrawSettings
 from winset.cli import app
 from winset.scenario.arrays import to_arrays
+from winset.scenario.levers import Levers
 from winset.scenario.load import load_scenario
-from winset.twolevel.levers import Levers, apply_levers
-from winset.twolevel.montecarlo import _problem_for_draw, twolevel_draws
+from winset.store import RunStore
+from winset.study import Study
+from winset.study import twolevel_draws as draws_service
+from winset.twolevel.analyse import TwoLevelSettings
+from winset.twolevel.draws import _problem_for_draw
 from winset.twolevel.problem import build
+
+
+def twolevel_draws(scenario: Any, levers: Levers | None = None, **settings: Any) -> Any:
+    study = Study(scenario, levers=levers or Levers())
+    return draws_service(study, TwoLevelSettings(), DrawSettings(**settings)).result
 
 
 def test_historical_setup_fails_in_every_draw_and_notification_succeeds() -> None:
@@ -22,18 +39,17 @@ def test_historical_setup_fails_in_every_draw_and_notification_succeeds() -> Non
     assert hist.p_agreement == 0.0
     assert hist.p_ratifiable["executive + parliament"] == 0.0
     assert hist.outcome["troops"] == {"mean": 0.0, "p10": 0.0, "p50": 0.0, "p90": 0.0}
-    forced = twolevel_draws(apply_levers(iraq, Levers(force_paths=("notification",))),
-                            draws=60, seed=3)  # fmt: skip
+    forced = twolevel_draws(iraq, Levers(force_paths=("notification",)), draws=60, seed=3)
     assert forced.p_chosen["executive + notification"] == forced.p_agreement
     assert forced.p_agreement > 0.9
     assert forced.outcome["troops"]["p10"] <= forced.outcome["troops"]["p90"] <= 5000
 
 
 def test_same_seed_same_answer_and_seeds_differ() -> None:
-    iraq = apply_levers(load_scenario("iraq-2011"), Levers(force_paths=("notification",)))
-    a = twolevel_draws(iraq, draws=40, seed=11).to_dict()
-    b = twolevel_draws(iraq, draws=40, seed=11).to_dict()
-    c = twolevel_draws(iraq, draws=40, seed=12).to_dict()
+    iraq, forced = load_scenario("iraq-2011"), Levers(force_paths=("notification",))
+    a = twolevel_draws(iraq, forced, draws=40, seed=11).to_dict()
+    b = twolevel_draws(iraq, forced, draws=40, seed=11).to_dict()
+    c = twolevel_draws(iraq, forced, draws=40, seed=12).to_dict()
     assert json.dumps(a) == json.dumps(b)
     assert a["outcome"] != c["outcome"]
 
@@ -70,3 +86,54 @@ def test_cli_draws_json() -> None:
 def test_cli_bad_draws_exit_2(args) -> None:
     out = CliRunner().invoke(app, ["twolevel", "iraq-2011", *args])
     assert out.exit_code == 2 and "Traceback" not in out.output
+
+
+def _cli_draws(*extra: str) -> str:
+    out = CliRunner().invoke(
+        app,
+        ["twolevel", "iraq-2011", "--path", "notification", "--draws", "600", "--seed", "5",
+         "--json", "--no-store", *extra],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    return json.dumps(json.loads(out.stdout)["draws"], sort_keys=True)
+
+
+@pytest.mark.slow
+def test_two_workers_give_byte_identical_json() -> None:
+    assert _cli_draws("--workers", "2") == _cli_draws("--workers", "1", "--chunk-size", "100")
+
+
+def _chunks_in(path: Path) -> int:
+    import sqlite3
+
+    if not path.exists():
+        return 0
+    try:
+        with sqlite3.connect(path, timeout=1) as con:
+            return int(con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.mark.slow
+def test_killed_twolevel_draws_resume_to_the_uninterrupted_result(tmp_path: Path) -> None:
+    store = tmp_path / "runs.sqlite"
+    args = ["twolevel", "iraq-2011", "--draws", "2000", "--seed", "8", "--chunk-size", "50",
+            "--json"]  # fmt: skip
+    cmd = [sys.executable, "-m", "winset", *args, "--store", str(store)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while _chunks_in(store) < 3 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
+    assert 3 <= _chunks_in(store) < 40
+    assert RunStore(store).list(kind="twolevel-draws") == []
+    resumed = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    whole = subprocess.run(
+        [sys.executable, "-m", "winset", *args, "--no-store"],
+        capture_output=True, text=True, check=True, env={**os.environ},
+    )  # fmt: skip
+    assert json.loads(resumed.stdout)["draws"] == json.loads(whole.stdout)["draws"]
+    assert _chunks_in(store) == 0

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pytest
 
+from winset.scenario.arrays import Scales
 from winset.twolevel.problem import BodyArrays, PathArrays, SideArrays, TwoLevel
 from winset.twolevel.winsets import (
     agreement_set,
@@ -31,7 +32,7 @@ def body(ideal, seats=None, weight=None, quota=None) -> BodyArrays:
 def problem(bodies, q, dims) -> TwoLevel:
     path = PathArrays("side", "path", True, tuple(bodies), np.zeros(dims), np.ones(dims))
     side = SideArrays("side", "neg", (path,), ())
-    return TwoLevel(tuple(f"i{k}" for k in range(dims)), np.zeros(dims), np.ones(dims),
+    return TwoLevel(tuple(f"i{k}" for k in range(dims)), Scales(np.zeros(dims), np.ones(dims)),
                     np.asarray(q, float), (side,))  # fmt: skip
 
 

@@ -18,28 +18,67 @@ model runs for ``D`` uncertain values, batched through the model's draw axis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
-from winset.analysis.montecarlo import Uncertainty
-from winset.api import prepare
+from winset.draws.engine import BLOCK, RANDOM_STREAM, Checkpoints, chunk_size_for, run_draws
+from winset.draws.engine import workers_model as _workers_model
+from winset.draws.uncertainty import Uncertainty, solve_rows
 from winset.errors import InputError, Problem
 from winset.models.base import Model
+from winset.models.runner import Prepared
 from winset.numbers import clean_units
+from winset.results import Provenance, Result, frame
 from winset.scenario.arrays import ScenarioArrays, to_arrays
-from winset.scenario.schema import SALIENCE_MAX, Scenario
+from winset.scenario.schema import SALIENCE_MAX
+from winset.seeds import check_seed, resolve_seed
 
-__all__ = ["Driver", "SensitivityResult", "SobolIndex", "sensitivity"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Driver",
+    "SensitivityResult",
+    "SensitivitySettings",
+    "SobolIndex",
+    "sensitivity",
+    "sensitivity_provenance",
+]
 
 DEFAULT_STEP = 0.1
-BATCH = 4096
+MAX_SAMPLES = 65_536
 
 FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class SensitivitySettings:
+    """What to compute: Sobol indices (and with how many base samples) and the seed.
+
+    ``workers``, ``scheduler`` and ``chunk_size`` only decide where the model runs.
+    """
+
+    samples: int = 512
+    sobol: bool = True
+    seed: int | None = None
+    workers: int = 1
+    scheduler: str | None = None
+    chunk_size: int | None = None
+
+    def checked(self, uncertain: bool) -> SensitivitySettings:
+        """A validated copy; the seed is resolved when Sobol indices will be computed."""
+        s = self.samples
+        if isinstance(s, bool) or not isinstance(s, int) or s < 2 or s & (s - 1):
+            raise InputError(Problem("", "samples", f"must be a power of two, not {s!r}"))
+        if s > MAX_SAMPLES:
+            raise InputError(Problem("", "samples", f"{s:,} is above the limit of {MAX_SAMPLES:,}"))
+        check_seed(self.seed)
+        uses_seed = self.sobol and uncertain
+        return replace(self, seed=resolve_seed(self.seed) if uses_seed else None)
 
 
 @dataclass(frozen=True)
@@ -71,19 +110,27 @@ class SobolIndex:
 
 
 @dataclass(frozen=True)
-class SensitivityResult:
+class SensitivityResult(Result):
     """One-at-a-time drivers (largest swing first, per issue) and Sobol indices, if any."""
 
-    scenario: str
-    model: str
-    variant: str
-    parameters: dict[str, Any]
-    seed: int | None
+    kind: ClassVar[str] = "sensitivity"
+
+    provenance: Provenance
     forecast: dict[str, float]
     drivers: tuple[Driver, ...]
     sobol: tuple[SobolIndex, ...] = ()
     sobol_samples: int = 0
     notes: tuple[str, ...] = ()
+
+    @property
+    def scenario(self) -> str:
+        """The scenario's name."""
+        return self.provenance.scenario
+
+    @property
+    def model(self) -> str:
+        """The model's name."""
+        return self.provenance.model
 
     def top(self, issue: str, k: int = 10) -> list[Driver]:
         """The ``k`` inputs with the largest swing on ``issue``."""
@@ -91,21 +138,39 @@ class SensitivityResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per (issue, actor, input)."""
-        return pd.DataFrame([asdict(d) for d in self.drivers])
+        rows = [asdict(d) for d in self.drivers]
+        columns = list(Driver.__dataclass_fields__)
+        return frame(rows, columns, self.provenance)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``winset sensitivity --json``."""
+        prov = self.provenance
         return {
-            "scenario": self.scenario,
-            "model": self.model,
-            "variant": self.variant,
-            "parameters": self.parameters,
-            "seed": self.seed,
-            "forecast": self.forecast,
+            "scenario": prov.scenario,
+            "model": prov.model,
+            "variant": prov.variant,
+            "parameters": dict(prov.parameters),
+            "seed": prov.seed,
+            "forecast": dict(self.forecast),
             "drivers": [asdict(d) for d in self.drivers],
             "sobol": [asdict(s) for s in self.sobol],
             "sobol_samples": self.sobol_samples,
             "notes": list(self.notes),
+            "provenance": prov.to_dict(),
+            "run_id": self.run_id,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SensitivityResult:
+        """Rebuild a result from :meth:`to_dict` output."""
+        return cls(
+            provenance=Provenance.from_dict(data["provenance"], cls.kind),
+            forecast=dict(data["forecast"]),
+            drivers=tuple(Driver(**d) for d in data["drivers"]),
+            sobol=tuple(SobolIndex(**x) for x in data.get("sobol", [])),
+            sobol_samples=int(data.get("sobol_samples", 0)),
+            notes=tuple(data.get("notes", ())),
+        )
 
 
 @dataclass(frozen=True)
@@ -148,21 +213,34 @@ def _perturbations(arrays: ScenarioArrays, unc: Uncertainty) -> list[_Perturbati
     return out
 
 
-def _solve_batches(
-    model: Model,
-    unc: Uncertainty,
-    flat: FloatArray,
-    params: dict[str, Any],
-    variant: str,
-    seed: int,
-) -> FloatArray:
-    """Normalised forecasts for each row of packed input vectors, in batches."""
-    out = []
-    for start in range(0, flat.shape[0], BATCH):
-        block = flat[start : start + BATCH]
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(start,)))
-        out.append(model.solve(unc.unpack(block), params, variant, rng).forecast)
-    return np.concatenate(out, axis=0)
+@dataclass(frozen=True, eq=False)
+class RowsJob:
+    """A model's forecasts for given packed input rows (the engine's job for sensitivity)."""
+
+    uncertainty: Uncertainty
+    rows: FloatArray
+    model: Model
+    params: Mapping[str, Any]
+    variant: str
+    seed: int
+
+    @property
+    def width(self) -> int:
+        """One column per issue."""
+        return self.uncertainty.m
+
+    def compute(self, start: int, stop: int) -> FloatArray:
+        """Normalised forecasts of rows ``start..stop-1``."""
+        return solve_rows(
+            self.model,
+            self.uncertainty,
+            self.rows[start:stop],
+            self.params,
+            self.variant,
+            self.seed,
+            start,
+            BLOCK,
+        )
 
 
 def _value_units(arrays: ScenarioArrays, p: _Perturbation, x: float) -> float:
@@ -174,38 +252,78 @@ def _value_units(arrays: ScenarioArrays, p: _Perturbation, x: float) -> float:
     return float(x)
 
 
+def sensitivity_provenance(
+    prepared: Prepared, settings: SensitivitySettings
+) -> tuple[SensitivitySettings, Provenance]:
+    """The checked settings (seed resolved if one is used) and the result's provenance."""
+    arrays = to_arrays(prepared.scenario)
+    uncertain = bool(arrays.has_ranges) or not prepared.model.info.deterministic
+    checked = settings.checked(uncertain)
+    prov = prepared.provenance(
+        checked.seed,
+        kind="sensitivity",
+        samples=checked.samples,
+        sobol=checked.sobol,
+        step=DEFAULT_STEP,
+        random_stream=RANDOM_STREAM,
+    )
+    return checked, replace(prov, seed=checked.seed)
+
+
 def sensitivity(
-    scenario: Scenario | str,
-    model: str = "compromise",
+    prepared: Prepared,
+    settings: SensitivitySettings,
     *,
-    params: Mapping[str, Any] | None = None,
-    variant: str | None = None,
-    rounds: int | None = None,
-    seed: int | None = None,
-    samples: int = 512,
-    sobol: bool = True,
+    checkpoints: Checkpoints | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    notice: Callable[[str], None] | None = None,
 ) -> SensitivityResult:
     """One-at-a-time drivers of every issue's forecast, and Sobol indices when there are ranges.
 
-    ``samples`` is the Saltelli base sample size (a power of two); ``sobol=False`` skips the
-    Sobol analysis. ``seed`` fixes the Sobol sequence scrambling and the bootstrap intervals.
+    Every model run (the one-at-a-time copies and the Saltelli design) goes through the draw
+    engine in one job, so workers, checkpoints and progress work as for Monte Carlo draws.
     """
-    if samples < 2 or samples & (samples - 1):
-        raise InputError(Problem("", "--samples", f"must be a power of two, not {samples}"))
-    scenario, model_obj, resolved, variant_name = prepare(scenario, model, params, variant, rounds)
-    arrays = to_arrays(scenario)
+    settings, provenance = sensitivity_provenance(prepared, settings)
+    arrays = to_arrays(prepared.scenario)
     unc = Uncertainty.from_arrays(arrays)
-    seed_value = 0 if seed is None else seed
+    seed = settings.seed if settings.seed is not None else 0
     notes: list[str] = []
 
     perts = _perturbations(arrays, unc)
-    rows = np.repeat(unc.value[None, :], 2 * len(perts) + 1, axis=0)
+    oat = np.repeat(unc.value[None, :], 2 * len(perts) + 1, axis=0)
     for j, p in enumerate(perts):
-        rows[1 + 2 * j, p.flat] = p.low
-        rows[2 + 2 * j, p.flat] = p.high
-    forecasts = arrays.to_units(
-        _solve_batches(model_obj, unc, rows, resolved, variant_name, seed_value)
+        oat[1 + 2 * j, p.flat] = p.low
+        oat[2 + 2 * j, p.flat] = p.high
+    design: tuple[dict[str, Any], FloatArray] | None = None
+    if settings.sobol and unc.size:
+        design = _saltelli(arrays, unc, seed, settings.samples)
+    elif settings.sobol:
+        notes.append("no Sobol indices: the scenario gives no uncertainty ranges")
+    rows = oat if design is None else np.vstack([oat, design[1]])
+    model = prepared.model
+    job = RowsJob(
+        uncertainty=unc,
+        rows=rows,
+        model=_workers_model(model, settings.workers, settings.scheduler),
+        params=prepared.params,
+        variant=prepared.variant,
+        seed=seed,
     )
+    size = chunk_size_for(
+        rows.shape[0], settings.chunk_size, 4 * BLOCK, not model.info.deterministic
+    )
+    out = run_draws(
+        job,
+        rows.shape[0],
+        chunk_size=size,
+        workers=settings.workers,
+        scheduler=settings.scheduler,
+        checkpoints=checkpoints,
+        key=provenance.key() if checkpoints is not None else None,
+        progress=progress,
+        notice=notice,
+    )
+    forecasts = arrays.to_units(out[: oat.shape[0]])
     span = arrays.scale_high - arrays.scale_low
     drivers = []
     for j, p in enumerate(perts):
@@ -229,64 +347,52 @@ def sensitivity(
         )
     order = {name: k for k, name in enumerate(arrays.issues)}
     drivers.sort(key=lambda d: (order[d.issue], -abs(d.swing), d.actor, d.input))
-
     indices: tuple[SobolIndex, ...] = ()
-    if sobol and unc.size:
-        indices = _sobol(arrays, unc, model_obj, resolved, variant_name, seed_value, samples)
-    elif sobol:
-        notes.append("no Sobol indices: the scenario gives no uncertainty ranges")
+    if design is not None:
+        indices = _sobol(arrays, design[0], out[oat.shape[0] :], seed)
     return SensitivityResult(
-        scenario=scenario.name,
-        model=model_obj.info.name,
-        variant=variant_name,
-        parameters=dict(resolved),
-        seed=seed,
+        provenance=provenance,
         forecast={
             name: clean_units(float(forecasts[0, k]), float(span[k]))
             for k, name in enumerate(arrays.issues)
         },
         drivers=tuple(drivers),
         sobol=indices,
-        sobol_samples=samples if indices else 0,
+        sobol_samples=settings.samples if indices else 0,
         notes=tuple(notes),
     )
 
 
-def _labels(arrays: ScenarioArrays) -> list[str]:
-    """Names of the packed input vector's entries (see Uncertainty)."""
-    actors, issues = arrays.actors, arrays.issues
-    return (
-        [f"{a}.capability" for a in actors]
-        + [f"{a}.position.{i}" for a in actors for i in issues]
-        + [f"{a}.salience.{i}" for a in actors for i in issues]
-        + [f"status_quo.{i}" for i in issues]
-    )
+def _salib_seed(seed: int) -> int:
+    # SALib treats a seed of 0 as "no seed" (global random state): derive a non-zero one.
+    return int(np.random.SeedSequence(seed).generate_state(1)[0]) | 1
 
 
-def _sobol(
-    arrays: ScenarioArrays,
-    unc: Uncertainty,
-    model: Model,
-    params: dict[str, Any],
-    variant: str,
-    seed: int,
-    samples: int,
-) -> tuple[SobolIndex, ...]:
-    from SALib.analyze import sobol as sobol_analyze
+def _saltelli(
+    arrays: ScenarioArrays, unc: Uncertainty, seed: int, samples: int
+) -> tuple[dict[str, Any], FloatArray]:
+    """SALib's problem and the packed input rows of its Saltelli design."""
     from SALib.sample import sobol as sobol_sample
 
-    names = [_labels(arrays)[j] for j in unc.index]
+    labels = unc.labels(arrays.actors, arrays.issues)
+    names = [labels[j] for j in unc.index]
     problem = {
         "num_vars": len(names),
         "names": names,
         "bounds": [[float(unc.low[j]), float(unc.high[j])] for j in unc.index],
     }
-    # SALib treats a seed of 0 as "no seed" (global random state): derive a non-zero one.
-    salib_seed = int(np.random.SeedSequence(seed).generate_state(1)[0]) | 1
-    x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=salib_seed)
+    x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=_salib_seed(seed))
     rows = np.repeat(unc.value[None, :], x.shape[0], axis=0)
     rows[:, unc.index] = x
-    y = _solve_batches(model, unc, rows, params, variant, seed)
+    return problem, rows
+
+
+def _sobol(
+    arrays: ScenarioArrays, problem: dict[str, Any], y: FloatArray, seed: int
+) -> tuple[SobolIndex, ...]:
+    from SALib.analyze import sobol as sobol_analyze
+
+    names = problem["names"]
     out = []
     for k, issue in enumerate(arrays.issues):
         col = y[:, k]
@@ -294,7 +400,7 @@ def _sobol(
             out += [SobolIndex(issue, name, 0.0, 0.0, 0.0, 0.0) for name in names]
             continue
         res = sobol_analyze.analyze(
-            problem, col, calc_second_order=False, print_to_console=False, seed=salib_seed
+            problem, col, calc_second_order=False, print_to_console=False, seed=_salib_seed(seed)
         )
         for j, name in enumerate(names):
             out.append(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,7 @@ class DeuData:
     reference: FloatArray  # (N,), NaN where missing
     outcome: FloatArray  # (N,)
     skipped: tuple[str, ...] = ()
+    digest: str = ""  # SHA-256 of the file's text
 
     @property
     def n(self) -> int:
@@ -82,20 +84,26 @@ class DeuData:
             present=self.present[idx],
             reference=self.reference[idx],
             outcome=self.outcome[idx],
+            digest=self.digest,
         )
 
-    def inputs(self, capability: FloatArray | None = None) -> Inputs:
+    def inputs(self, weights: FloatArray | None = None) -> Inputs:
         """Every issue as one issue of a single batch: actors (A) x issues (N), on [0, 1].
 
-        ``capability`` (A,) defaults to equal capabilities; the reference point is the status
-        quo where it is recorded.
+        Capabilities are equal; ``weights`` (N, A), if given, multiply the saliences issue by
+        issue (scaled so that the largest product on an issue is 1). The reference point is the
+        status quo where it is recorded.
         """
-        cap = np.ones(len(ACTORS)) if capability is None else capability
+        salience = np.nan_to_num(self.salience / 100.0)
+        if weights is not None:
+            salience = salience * weights
+            top = salience.max(axis=1, keepdims=True)
+            salience = np.divide(salience, top, out=np.zeros_like(salience), where=top > 0)
         has_rp = ~np.isnan(self.reference)
         return Inputs(
-            capability=cap[None, :].astype(float),
+            capability=np.ones((1, len(ACTORS))),
             position=np.nan_to_num(self.position.T / 100.0)[None],
-            salience=np.nan_to_num(self.salience.T / 100.0)[None],
+            salience=salience.T[None],
             present=self.present.T.copy(),
             status_quo=np.where(has_rp, self.reference, 0.0)[None] / 100.0,
             has_status_quo=has_rp,
@@ -242,6 +250,7 @@ def read_deu_text(text: str, source: str) -> DeuData:
         reference=np.array([row["reference"] for row in rows], dtype=float),
         outcome=np.array([row["outcome"] for row in rows], dtype=float),
         skipped=tuple(skipped),
+        digest=hashlib.sha256(text.encode()).hexdigest(),
     )
 
 

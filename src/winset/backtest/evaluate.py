@@ -14,23 +14,65 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from winset.backtest.deu import DeuData
-from winset.backtest.models import FITTED, FIXED, fit, fixed_forecasts, predict
+from winset.backtest.models import FITTED, describe, fit, fixed_forecasts, predict
+from winset.errors import InputError, Problem
+from winset.models.registry import model_names
+from winset.results import Provenance, Result, frame
+from winset.seeds import check_seed, resolve_seed
 
-__all__ = ["BacktestResult", "ModelScore", "backtest", "linear_bound", "scores"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "BacktestResult",
+    "BacktestSettings",
+    "ModelScore",
+    "backtest",
+    "backtest_provenance",
+    "linear_bound",
+    "scores",
+]
+
+MAX_RESAMPLES = 100_000
 
 FloatArray = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
+class BacktestSettings:
+    """How to score: cross-validation (or fitting on a training file), the bootstrap, the seed."""
+
+    cv: bool = False
+    resamples: int = 2000
+    seed: int | None = None
+
+    def checked(self, has_train: bool) -> BacktestSettings:
+        """A validated copy with the seed resolved."""
+        if has_train and self.cv:
+            raise InputError(Problem("", "cv", "use --fit TRAIN.csv or --cv, not both"))
+        r = self.resamples
+        if isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= MAX_RESAMPLES:
+            raise InputError(
+                Problem("", "resamples", f"must be between 1 and {MAX_RESAMPLES:,}, not {r!r}")
+            )
+        check_seed(self.seed)
+        return replace(self, seed=resolve_seed(self.seed))
+
+
+@dataclass(frozen=True)
 class ModelScore:
+    """One model's errors on the evaluated issues, with 95% bootstrap intervals."""
+
     name: str
     description: str
     mae: float
@@ -40,6 +82,7 @@ class ModelScore:
     how: str  # "fixed", "fitted on TRAIN", "leave-one-proposal-out"
 
     def to_dict(self) -> dict[str, Any]:
+        """The score as in ``winset backtest --json``."""
         return {
             "mae": self.mae,
             "rmse": self.rmse,
@@ -51,21 +94,41 @@ class ModelScore:
 
 
 @dataclass(frozen=True)
-class BacktestResult:
-    source: str
+class BacktestResult(Result):
+    """Every model's scores on a DEU table, the best model, and each issue's forecasts."""
+
+    kind: ClassVar[str] = "backtest"
+
+    provenance: Provenance
     n_issues: int
     n_proposals: int
     models: dict[str, ModelScore]
     best: str
     bound: float
-    bootstrap: int
-    seed: int
     forecasts: dict[str, FloatArray] = field(repr=False, default_factory=dict)
     outcome: FloatArray = field(repr=False, default_factory=lambda: np.empty(0))
+    issues: tuple[str, ...] = ()
+    proposals: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 
+    @property
+    def source(self) -> str:
+        """The evaluated file's name."""
+        return self.provenance.scenario
+
+    @property
+    def bootstrap(self) -> int:
+        """Bootstrap resamples of proposals."""
+        return int(self.provenance.settings["resamples"])
+
+    @property
+    def seed(self) -> int:
+        """The seed of the bootstrap."""
+        return int(self.provenance.seed or 0)
+
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``winset backtest --json`` (with every issue's forecasts)."""
         return {
             "source": self.source,
             "n_issues": self.n_issues,
@@ -76,7 +139,69 @@ class BacktestResult:
             "bootstrap": {"resamples": self.bootstrap, "unit": "proposal", "seed": self.seed},
             "skipped_issues": list(self.skipped),
             "notes": list(self.notes),
+            "issues": [
+                {
+                    "issue": issue,
+                    "proposal": self.proposals[i],
+                    "outcome": float(self.outcome[i]),
+                    "forecasts": {k: _round(float(v[i])) for k, v in self.forecasts.items()},
+                }
+                for i, issue in enumerate(self.issues)
+            ],
+            "provenance": self.provenance.to_dict(),
+            "run_id": self.run_id,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BacktestResult:
+        """Rebuild from :meth:`to_dict` output."""
+        rows = data.get("issues", [])
+        models = {
+            name: ModelScore(
+                name,
+                m["description"],
+                m["mae"],
+                m["rmse"],
+                m["mdae"],
+                {k: (v[0], v[1]) for k, v in m["ci95"].items()},
+                m["how"],
+            )
+            for name, m in data["models"].items()
+        }
+        return cls(
+            provenance=Provenance.from_dict(data["provenance"], cls.kind),
+            n_issues=int(data["n_issues"]),
+            n_proposals=int(data["n_proposals"]),
+            models=models,
+            best=data["best"],
+            bound=float(data["linear_bound_in_sample"]),
+            forecasts={
+                name: np.array([r["forecasts"][name] for r in rows], dtype=float) for name in models
+            },
+            outcome=np.array([r["outcome"] for r in rows], dtype=float),
+            issues=tuple(r["issue"] for r in rows),
+            proposals=tuple(r["proposal"] for r in rows),
+            skipped=tuple(data.get("skipped_issues", ())),
+            notes=tuple(data.get("notes", ())),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per model: MAE, RMSE, MdAE and their intervals, how it was scored."""
+        rows = [
+            {
+                "model": name,
+                "mae": m.mae,
+                "mae_low": m.ci["mae"][0],
+                "mae_high": m.ci["mae"][1],
+                "rmse": m.rmse,
+                "mdae": m.mdae,
+                "how": m.how,
+                "best": name == self.best,
+            }
+            for name, m in self.models.items()
+        ]
+        columns = ["model", "mae", "mae_low", "mae_high", "rmse", "mdae", "how", "best"]
+        return frame(rows, columns, self.provenance)
 
 
 def _round(x: float) -> float:
@@ -134,15 +259,34 @@ def linear_bound(base: dict[str, FloatArray], y: FloatArray) -> float:
     return _round(float(np.mean(np.abs(np.clip(x @ _lad(x, y), 0.0, 100.0) - y))))
 
 
+def backtest_provenance(
+    data: DeuData, train: DeuData | None, settings: BacktestSettings
+) -> Provenance:
+    """The provenance of a backtest (``settings`` checked): the files' hashes and names."""
+    digest = hashlib.sha256((data.digest + (train.digest if train else "")).encode())
+    return Provenance(
+        kind="backtest",
+        scenario=Path(data.source).name,
+        input_hash=digest.hexdigest(),
+        seed=settings.seed,
+        settings={
+            "cv": settings.cv,
+            "resamples": settings.resamples,
+            "fit": None if train is None else Path(train.source).name,
+            "models": list(model_names()),
+        },
+    )
+
+
 def backtest(
     data: DeuData,
     train: DeuData | None = None,
-    cv: bool = False,
-    resamples: int = 2000,
-    seed: int = 0,
+    settings: BacktestSettings | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> BacktestResult:
     """Score every model on ``data``; fitted models on ``train`` or by cross-validation."""
+    settings = (settings or BacktestSettings()).checked(train is not None)
+    seed = int(settings.seed or 0)
     proposal, ids = data.proposals()
     base = fixed_forecasts(data, progress)
     y = data.outcome
@@ -154,8 +298,8 @@ def backtest(
         for name in FITTED:
             params = fit(name, train_base, train.outcome)
             forecasts[name] = predict(name, params, base)
-            how[name] = f"fitted on {train.source}"
-    elif cv:
+            how[name] = f"fitted on {Path(train.source).name}"
+    elif settings.cv:
         for name in FITTED:
             pred = np.empty(data.n)
             for p in range(len(ids)):
@@ -168,21 +312,20 @@ def backtest(
         notes.append(f"fitted models ({', '.join(FITTED)}) need --fit TRAIN.csv or --cv")
     models = {}
     for name, pred in forecasts.items():
-        mae, rmse, mdae, ci = scores(pred - y, proposal, resamples, seed)
-        description = FIXED.get(name) or FITTED.get(name) or f"registry model {name!r}"
-        models[name] = ModelScore(name, description, mae, rmse, mdae, ci, how[name])
+        mae, rmse, mdae, ci = scores(pred - y, proposal, settings.resamples, seed)
+        models[name] = ModelScore(name, describe(name), mae, rmse, mdae, ci, how[name])
     best = min(models, key=lambda k: (models[k].mae, k))
     return BacktestResult(
-        source=data.source,
+        provenance=backtest_provenance(data, train, settings),
         n_issues=data.n,
         n_proposals=len(ids),
         models=models,
         best=best,
         bound=linear_bound(base, y),
-        bootstrap=resamples,
-        seed=seed,
         forecasts=forecasts,
         outcome=y,
+        issues=data.issue,
+        proposals=data.proposal,
         skipped=data.skipped,
         notes=tuple(notes),
     )

@@ -1,8 +1,15 @@
 """The models compared on DEU data: forecasts for every issue at once, on 0-100.
 
-Fixed models use only the issue's positions, saliences, procedure, voting rule, date and reference
-point. Fitted models (``FITTED``) combine fixed forecasts with a few parameters fitted on a
-training set by least absolute deviations; the evaluated issues' outcomes are never used.
+Every model of the registry is scored, as it is (equal capabilities, the reference point as the
+status quo); ``compromise-votes`` and ``median-votes`` run the registry's compromise and median
+with Council votes as capabilities. A model that links issues (``separable`` False in its
+metadata: trades, several dimensions) sees each proposal's issues together, one proposal at a
+time; the others see every issue at once. Three DEU baselines are not models of the registry
+because they read what only DEU rows have: ``procedural`` (procedure, voting rule, date),
+``commission`` and ``reference``. Fixed models use only the issue's positions, saliences,
+procedure, voting rule, date and reference point. Fitted models (``FITTED``) combine fixed
+forecasts with a few parameters fitted on a training set by least absolute deviations; the
+evaluated issues' outcomes are never used.
 
 Council voting weights (votes per member state in the Council under qualified majority):
 
@@ -33,10 +40,20 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.backtest.deu import ACTORS, DeuData
-from winset.models.common import weighted_median
 from winset.models.registry import get_model, model_names
+from winset.twolevel.problem import BodyArrays
+from winset.twolevel.winsets import body_interval
 
-__all__ = ["FITTED", "FIXED", "council_weights", "fixed_forecasts", "fit", "predict"]
+__all__ = [
+    "BASELINES",
+    "FITTED",
+    "council_weights",
+    "describe",
+    "fit",
+    "fixed_forecasts",
+    "predict",
+    "registry_forecast",
+]
 
 FloatArray = NDArray[np.float64]
 
@@ -53,6 +70,7 @@ NICE_START = dt.date(2004, 11, 1)
 
 
 def regime(day: dt.date) -> str:
+    """Which Council weights were in force on ``day``: EU15, TRANSITIONAL or NICE."""
     if day < ENLARGEMENT:
         return "EU15"
     return "TRANSITIONAL" if day < NICE_START else "NICE"
@@ -74,16 +92,28 @@ def council_weights(data: DeuData) -> FloatArray:
     return out
 
 
-def _weighted_mean(x: FloatArray, w: FloatArray, present: NDArray[np.bool_]) -> FloatArray:
-    w = np.where(present, w, 0.0)
-    w = np.where(w.sum(1, keepdims=True) > 0, w, present.astype(float))
-    return np.einsum("na,na->n", w, np.nan_to_num(x)) / w.sum(1)
+def registry_forecast(data: DeuData, name: str, votes: FloatArray | None = None) -> FloatArray:
+    """A registry model's forecast of every issue (N,), on 0-100.
 
-
-def _weighted_median(x: FloatArray, w: FloatArray, present: NDArray[np.bool_]) -> FloatArray:
-    w = np.where(present, w, 0.0)
-    w = np.where(w.sum(1, keepdims=True) > 0, w, present.astype(float))
-    return weighted_median(np.nan_to_num(x).T[None], w.T[None])[0]
+    ``votes`` (N, A) weigh the actors: for the compromise and the median, whose forecasts
+    depend on capability x salience only, they are folded into the saliences issue by issue
+    (capabilities cannot differ between issues of one batch). A model that links issues
+    (``separable`` False) is run on each proposal's issues together.
+    """
+    model = get_model(name)
+    params, variant = model.info.resolve({}, None)
+    rng = np.random.default_rng(0)
+    if model.info.separable:
+        sol = model.solve(data.inputs(weights=votes), params, variant, rng)
+        return 100.0 * sol.forecast[0]
+    out = np.empty(data.n)
+    proposal, ids = data.proposals()
+    for p in range(len(ids)):
+        rows = np.flatnonzero(proposal == p)
+        part = data.subset(rows)
+        sol = model.solve(part.inputs(), params, variant, rng)
+        out[rows] = 100.0 * sol.forecast[0]
+    return out
 
 
 def _actor(data: DeuData, name: str, fallback: FloatArray) -> FloatArray:
@@ -95,9 +125,6 @@ def _procedural(data: DeuData, votes: FloatArray, fallback: FloatArray) -> Float
     """The Commission proposes the point nearest its ideal that the Council (a qualified
     majority of the votes present, or unanimity) and, under co-decision, the Parliament prefer
     to the reference point; without a reference point, ``fallback``."""
-    from winset.twolevel.problem import BodyArrays
-    from winset.twolevel.winsets import body_interval
-
     out = fallback.copy()
     states = np.array([a not in ("com", "ep") for a in ACTORS])
     com, ep = ACTORS.index("com"), ACTORS.index("ep")
@@ -132,20 +159,10 @@ def _procedural(data: DeuData, votes: FloatArray, fallback: FloatArray) -> Float
     return out
 
 
-def _registry(data: DeuData, name: str) -> FloatArray:
-    model = get_model(name)
-    params, variant = model.info.resolve({}, None)
-    sol = model.solve(data.inputs(), params, variant, np.random.default_rng(0))
-    return 100.0 * sol.forecast[0]
-
-
-FIXED: dict[str, str] = {
-    "compromise": "salience-weighted mean, every actor the same capability",
+BASELINES: dict[str, str] = {
     "compromise-votes": "capability (Council votes; EP and Commission by procedure) x salience "
     "weighted mean",
-    "median": "salience-weighted median (the Condorcet winner)",
     "median-votes": "votes x salience weighted median",
-    "nash": "Nash bargaining solution, the reference point as disagreement point (registry)",
     "procedural": "the Commission's nearest point that a qualified majority (or unanimity) of the "
     "Council and, under co-decision, the Parliament prefer to the reference point",
     "commission": "the Commission's position",
@@ -159,28 +176,32 @@ FITTED: dict[str, str] = {
 }
 
 
+def describe(name: str) -> str:
+    """What a scored model is, in a few words."""
+    if name in BASELINES:
+        return BASELINES[name]
+    if name in FITTED:
+        return FITTED[name]
+    info = get_model(name).info
+    return f"{info.title} (registry), equal capabilities"
+
+
 def fixed_forecasts(
     data: DeuData, progress: Callable[[str], None] | None = None
 ) -> dict[str, FloatArray]:
-    """Every fixed model's forecast for every issue (N,), plus other registry models."""
-    s = np.nan_to_num(data.salience)
+    """Every fixed forecast for every issue (N,): the registry's models, then the baselines."""
     votes = council_weights(data)
-    comp = _weighted_mean(data.position, s, data.present)
-    out = {
-        "compromise": comp,
-        "compromise-votes": _weighted_mean(data.position, votes * s, data.present),
-        "median": _weighted_median(data.position, s, data.present),
-        "median-votes": _weighted_median(data.position, votes * s, data.present),
-        "nash": _registry(data, "nash"),
-        "procedural": _procedural(data, votes, comp),
-        "commission": _actor(data, "com", comp),
-        "reference": np.where(np.isnan(data.reference), comp, data.reference),
-    }
+    out: dict[str, FloatArray] = {}
     for name in model_names():
-        if name not in ("compromise", "median", "nash"):
-            if progress is not None:
-                progress(name)
-            out[name] = _registry(data, name)
+        if progress is not None:
+            progress(name)
+        out[name] = registry_forecast(data, name)
+    comp = out["compromise"]
+    out["compromise-votes"] = registry_forecast(data, "compromise", votes)
+    out["median-votes"] = registry_forecast(data, "median", votes)
+    out["procedural"] = _procedural(data, votes, comp)
+    out["commission"] = _actor(data, "com", comp)
+    out["reference"] = np.where(np.isnan(data.reference), comp, data.reference)
     return out
 
 

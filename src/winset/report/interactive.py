@@ -11,19 +11,20 @@ from collections.abc import Mapping
 from winset.errors import InputError, Problem
 from winset.scenario.schema import Estimate, Scenario
 
-__all__ = ["issue_figure_html", "plotly_script"]
+__all__ = ["issue_figure_html", "plotly_script", "require_plotly"]
 
 _MODEL_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
 
-def _require_plotly() -> None:
+def require_plotly() -> None:
+    """InputError unless Plotly (the ``interactive`` extra) is installed."""
     try:
         import plotly  # noqa: F401
     except ImportError:
         raise InputError(
             Problem(
                 "",
-                "--interactive",
+                "interactive",
                 "needs the interactive extra: pip install 'winset[interactive]'",
             )
         ) from None
@@ -31,7 +32,7 @@ def _require_plotly() -> None:
 
 def plotly_script() -> str:
     """The Plotly JavaScript library as one inline ``<script>`` element."""
-    _require_plotly()
+    require_plotly()
     from plotly.offline import get_plotlyjs
 
     return f'<script type="text/javascript">{get_plotlyjs()}</script>'
@@ -50,7 +51,7 @@ def issue_figure_html(
     scenario: Scenario, issue: str, forecasts: Mapping[str, float], div_id: str
 ) -> str:
     """One issue as an interactive chart: actors on the scale, sized by capability x salience."""
-    _require_plotly()
+    require_plotly()
     import plotly.graph_objects as go
     import plotly.io as pio
 

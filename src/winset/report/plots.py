@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
-from typing import Any
 
 import matplotlib
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display needed; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from winset.numbers import fmt
+from winset.report.palette import ACTOR, GREY, colour
+from winset.scenario.schema import Scenario
 
-from winset.scenario.schema import Scenario  # noqa: E402
+__all__ = ["axes", "figure_to_svg", "plot_issue"]
 
-__all__ = ["figure_to_svg", "plot_issue"]
 
-_MODEL_COLOURS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+def axes(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The figure and axes to draw on: ``ax``'s, or a new figure of ``size`` inches.
+
+    New figures are plain :class:`Figure` objects (no pyplot), so drawing never touches a
+    user's matplotlib backend or pyplot's figure list.
+    """
+    if ax is None:
+        fig = Figure(figsize=size)
+        return fig, fig.subplots()
+    return ax.figure, ax  # type: ignore[return-value]
 
 
 def plot_issue(
@@ -38,11 +46,7 @@ def plot_issue(
         if issue in a.position
     ]
     rows.sort(key=lambda r: (r[1], r[0]))
-    if ax is None:
-        height = max(2.6, 0.32 * len(rows) + 1.4)
-        fig, ax = plt.subplots(figsize=(10.0, height))
-    else:
-        fig = ax.figure  # type: ignore[assignment]
+    fig, ax = axes(ax, (10.0, max(2.6, 0.32 * len(rows) + 1.4)))
     weights = np.array([r[2] for r in rows], dtype=float)
     top = weights.max() if weights.size and weights.max() > 0 else 1.0
     sizes = 30 + 470 * weights / top
@@ -50,12 +54,12 @@ def plot_issue(
     for y, row in zip(ys, rows, strict=True):
         est = row[3].position[issue]
         if est.range is not None:
-            ax.plot([est.range[0], est.range[1]], [y, y], color="#999999", lw=1.5, zorder=1)
+            ax.plot([est.range[0], est.range[1]], [y, y], color=GREY, lw=1.5, zorder=1)
     ax.scatter(
         [r[1] for r in rows],
         ys,
         s=sizes,
-        color="#4c72b0",
+        color=ACTOR,
         alpha=0.75,
         zorder=2,
         edgecolor="white",
@@ -73,10 +77,10 @@ def plot_issue(
             color="black",
             lw=2.2,
             ls="--",
-            label=f"recorded outcome: {spec.outcome.value:,.4g}",
+            label=f"recorded outcome: {fmt(spec.outcome.value)}",
         )
-    for (label, value), colour in zip((forecasts or {}).items(), _MODEL_COLOURS * 4, strict=False):
-        ax.axvline(value, color=colour, lw=1.6, alpha=0.9, label=f"{label}: {value:,.4g}")
+    for k, (label, value) in enumerate((forecasts or {}).items()):
+        ax.axvline(value, color=colour(k), lw=1.6, alpha=0.9, label=f"{label}: {fmt(value)}")
     if forecasts or spec.outcome is not None:
         ax.legend(
             loc="upper center",
@@ -96,12 +100,11 @@ def plot_issue(
     return fig
 
 
-def figure_to_svg(fig: Figure | Any) -> str:
-    """The figure as an inline SVG string (closes the figure)."""
+def figure_to_svg(fig: Figure) -> str:
+    """The figure as an inline SVG string."""
     buf = io.StringIO()
     # a fixed salt makes the SVG's element ids, and so the report, the same on every run
     with matplotlib.rc_context({"svg.hashsalt": "winset"}):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
     text = buf.getvalue()
     return text[text.find("<svg") :]

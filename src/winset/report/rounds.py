@@ -6,11 +6,13 @@ import html
 from collections import Counter
 
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from winset.report.html import Section
-from winset.report.plots import figure_to_svg, plt
+from winset.numbers import fmt
+from winset.report.plots import axes, figure_to_svg
+from winset.report.sections import Section
 from winset.results import RunResult
 from winset.scenario.schema import Scenario
 
@@ -23,13 +25,10 @@ def plot_trajectory(result: RunResult, issue: str, ax: Axes | None = None) -> Fi
     """Every actor's position by round on one issue, with the median (the forecast line)."""
     if not result.rounds:
         raise ValueError(f"model {result.provenance.model!r} has no rounds")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(7.5, 3.6))
-    else:
-        fig = ax.figure  # type: ignore[assignment]
+    fig, ax = axes(ax, (7.5, 3.6))
     steps = [r.round for r in result.rounds]
     actors = [a for a in result.actors if a in result.rounds[0].issues[issue].positions]
-    cmap = plt.get_cmap("tab20")
+    cmap = colormaps["tab20"]
     for i, actor in enumerate(actors):
         xs = [r.issues[issue].positions[actor] for r in result.rounds]
         # labels at the line ends, nudged up or down so actors sharing a position stay legible
@@ -72,8 +71,8 @@ def moves_table(result: RunResult, issue: str) -> str:
         for (toward, actor, kind), count in sorted(pulls.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     rows = "".join(
-        f"<tr><td>{k}</td><td>{html.escape(m['actor'])}</td><td>{m['from']:,.4g}</td>"
-        f"<td>{m['to']:,.4g}</td><td>{html.escape(m['toward'])}</td><td>{m['kind']}</td></tr>"
+        f"<tr><td>{k}</td><td>{html.escape(m['actor'])}</td><td>{fmt(m['from'])}</td>"
+        f"<td>{fmt(m['to'])}</td><td>{html.escape(m['toward'])}</td><td>{m['kind']}</td></tr>"
         for k, m in moves[:MAX_MOVE_ROWS]
     )
     more = len(moves) - MAX_MOVE_ROWS
@@ -86,9 +85,7 @@ def moves_table(result: RunResult, issue: str) -> str:
     )
 
 
-def rounds_sections(
-    scenario: Scenario, results: list[RunResult], seed: int | None
-) -> list[Section]:
+def rounds_sections(scenario: Scenario, results: tuple[RunResult, ...]) -> list[Section]:
     """A section per iterative model: the trajectory on each issue and who moved whom."""
     sections = []
     for result in results:

@@ -26,10 +26,63 @@ from numpy.typing import NDArray
 from winset.numbers import clean_units
 from winset.scenario.schema import SALIENCE_MAX, Estimate, Scenario
 
-__all__ = ["ScenarioArrays", "input_hash", "to_arrays"]
+__all__ = ["Scales", "ScenarioArrays", "input_hash", "to_arrays"]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True, eq=False)
+class Scales:
+    """The issues' scales: every conversion between units and [0, 1] goes through here.
+
+    ``low`` and ``high`` (m,) are the ends of each issue's scale, in its units.
+    """
+
+    low: FloatArray
+    high: FloatArray
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Scales:
+        """The scales of a scenario's issues."""
+        return cls(
+            low=np.array([i.low for i in scenario.issues], dtype=float),
+            high=np.array([i.high for i in scenario.issues], dtype=float),
+        )
+
+    def span(self, issue: int) -> float:
+        """The width of issue ``issue``'s scale, in its units."""
+        return float(self.high[issue] - self.low[issue])
+
+    def _shaped(self, values: FloatArray, issue_axis: int) -> tuple[FloatArray, ...]:
+        values = np.asarray(values, dtype=float)
+        shape = [1] * values.ndim
+        shape[issue_axis] = self.low.size
+        lo = self.low.reshape(shape)
+        return values, lo, self.high.reshape(shape) - lo
+
+    def to_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
+        """Map normalised values (any shape with an issues axis) to each issue's units."""
+        values, lo, span = self._shaped(values, issue_axis)
+        return lo + values * span
+
+    def from_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
+        """Map values in each issue's units onto [0, 1]."""
+        values, lo, span = self._shaped(values, issue_axis)
+        return (values - lo) / span
+
+    def value_in_units(self, issue: int, value: float) -> float:
+        """One normalised value of issue ``issue`` in its units, cleaned of round-trip noise."""
+        span = self.span(issue)
+        return clean_units(float(self.low[issue] + span * value), span)
+
+    def unit_value(self, issue: int, value: float) -> float:
+        """One value of issue ``issue`` in its units, on [0, 1]."""
+        return (float(value) - float(self.low[issue])) / self.span(issue)
+
+    def named(self, names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
+        """A normalised point (m,) in the issues' units, by issue name."""
+        return {name: self.value_in_units(k, float(values[k])) for k, name in enumerate(names)}
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,31 +126,26 @@ class ScenarioArrays:
         ]
         return any(bool(np.any(lo < hi)) for lo, hi in pairs)
 
-    def _scale(self, values: FloatArray, issue_axis: int) -> tuple[FloatArray, ...]:
-        values = np.asarray(values, dtype=float)
-        shape = [1] * values.ndim
-        shape[issue_axis] = self.n_issues
-        lo = self.scale_low.reshape(shape)
-        return values, lo, self.scale_high.reshape(shape) - lo
+    @property
+    def scales(self) -> Scales:
+        """The issues' scales (conversions between units and [0, 1])."""
+        return Scales(self.scale_low, self.scale_high)
 
     def to_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
         """Map normalised values (any shape with an issues axis) back to each issue's units."""
-        values, lo, span = self._scale(values, issue_axis)
-        return lo + values * span
+        return self.scales.to_units(values, issue_axis)
 
     def from_units(self, values: FloatArray, issue_axis: int = -1) -> FloatArray:
         """Map values in each issue's units onto [0, 1]."""
-        values, lo, span = self._scale(values, issue_axis)
-        return (values - lo) / span
+        return self.scales.from_units(values, issue_axis)
 
     def span(self, issue: int) -> float:
         """The width of issue ``issue``'s scale, in its units."""
-        return float(self.scale_high[issue] - self.scale_low[issue])
+        return self.scales.span(issue)
 
     def value_in_units(self, issue: int, value: float) -> float:
         """One normalised value of issue ``issue`` in its units, cleaned of round-trip noise."""
-        span = self.span(issue)
-        return clean_units(float(self.scale_low[issue] + span * value), span)
+        return self.scales.value_in_units(issue, value)
 
 
 def _triple(est: Estimate) -> tuple[float, float, float]:

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from winset._version import __version__
-from winset.api import run
-from winset.numbers import clean_units
-from winset.scenario.arrays import input_hash
-from winset.scenario.load import load_scenario
+from winset.errors import InputError, Problem
+from winset.models.base import Model
+from winset.models.runner import Prepared, prepare
+from winset.models.runner import run as run_model
+from winset.results import Provenance, Result, frame
 from winset.scenario.schema import SALIENCE_MAX, Scenario
 from winset.twolevel.problem import PathArrays, TwoLevel, build
 from winset.twolevel.winsets import (
@@ -32,11 +32,44 @@ from winset.twolevel.winsets import (
     yes_probability,
 )
 
-__all__ = ["SOLUTIONS", "PathResult", "TwoLevelResult", "analyse", "evaluate", "negotiators"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "SOLUTIONS",
+    "PathResult",
+    "TwoLevelResult",
+    "TwoLevelSettings",
+    "analyse",
+    "evaluate",
+    "negotiators",
+    "twolevel_provenance",
+]
 
 FloatArray = NDArray[np.float64]
 SOLUTIONS = ("nearest", "nash")
 DEFAULT_NOISE = 0.05
+
+
+@dataclass(frozen=True)
+class TwoLevelSettings:
+    """How Level II is solved: which agreement in a set (``nearest`` to the Level-I forecast,
+    or the negotiators' ``nash`` solution) and the noise of the random-utility votes."""
+
+    solution: str = "nearest"
+    noise: float = DEFAULT_NOISE
+
+    def checked(self) -> TwoLevelSettings:
+        """A validated copy (choices matched without regard to case)."""
+        solution = str(self.solution).strip().lower()
+        if solution not in SOLUTIONS:
+            raise InputError(
+                Problem("", "solution", f"{self.solution!r} is not one of nearest, nash")
+            )
+        noise = float(self.noise)
+        if not (np.isfinite(noise) and 0 < noise <= 10):
+            raise InputError(Problem("", "noise", f"{self.noise} must be above 0 and at most 10"))
+        return TwoLevelSettings(solution, noise)
 
 
 @dataclass(frozen=True)
@@ -55,6 +88,7 @@ class PathResult:
     pivotal: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The path combination as in ``winset twolevel --json``."""
         return {
             "name": self.name,
             "paths": dict(self.paths),
@@ -70,12 +104,31 @@ class PathResult:
             "pivotal": [dict(p) for p in self.pivotal],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PathResult:
+        """Rebuild from :meth:`to_dict` output."""
+        bounds = data.get("agreement_set")
+        return cls(
+            name=data["name"],
+            paths=dict(data["paths"]),
+            open=bool(data["open"]),
+            ratifiable=bool(data["ratifiable"]),
+            agreement=data.get("agreement"),
+            p_ratify=float(data["p_ratify"]),
+            bounds=None if bounds is None else {k: (v[0], v[1]) for k, v in bounds.items()},
+            red_lines=tuple(data.get("red_lines", ())),
+            bodies=dict(data.get("bodies", {})),
+            pivotal=tuple(data.get("pivotal", ())),
+        )
+
 
 @dataclass(frozen=True)
-class TwoLevelResult:
+class TwoLevelResult(Result):
     """Every path combination and the overall outcome, in the issues' units."""
 
-    scenario: str
+    kind: ClassVar[str] = "twolevel"
+
+    provenance: Provenance
     issues: tuple[str, ...]
     reversion: dict[str, float]
     level1: dict[str, float]
@@ -84,20 +137,31 @@ class TwoLevelResult:
     path: str | None
     outcome: dict[str, float]
     p_ratify: float
-    settings: dict[str, Any]
-    input_hash: str
+
+    @property
+    def scenario(self) -> str:
+        """The scenario's name."""
+        return self.provenance.scenario
 
     def path_result(self, name: str) -> PathResult:
+        """The combination called ``name``, or the one that uses the path ``name``."""
         for p in self.paths:
             if p.name == name or name in p.paths.values():
                 return p
         raise KeyError(name)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document of ``winset twolevel --json``."""
+        prov = self.provenance
         return {
-            "scenario": self.scenario,
+            "scenario": prov.scenario,
             "reversion": dict(self.reversion),
-            "level1": {"forecast": dict(self.level1), **self.settings["level1"]},
+            "level1": {
+                "forecast": dict(self.level1),
+                "model": prov.model,
+                "variant": prov.variant,
+                "parameters": dict(prov.parameters),
+            },
             "paths": [p.to_dict() for p in self.paths],
             "outcome": {
                 "agreement": self.agreement,
@@ -105,14 +169,44 @@ class TwoLevelResult:
                 "forecast": dict(self.outcome),
                 "p_ratify": self.p_ratify,
             },
-            "provenance": {
-                "package_version": __version__,
-                "solution": self.settings["solution"],
-                "noise": self.settings["noise"],
-                "input_hash": self.input_hash,
-                "levers": self.settings.get("levers", {}),
-            },
+            "provenance": prov.to_dict(),
+            "run_id": self.run_id,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TwoLevelResult:
+        """Rebuild from :meth:`to_dict` output."""
+        outcome = data["outcome"]
+        return cls(
+            provenance=Provenance.from_dict(data["provenance"], cls.kind),
+            issues=tuple(outcome["forecast"]),
+            reversion=dict(data["reversion"]),
+            level1=dict(data["level1"]["forecast"]),
+            paths=tuple(PathResult.from_dict(p) for p in data["paths"]),
+            agreement=bool(outcome["agreement"]),
+            path=outcome["path"],
+            outcome=dict(outcome["forecast"]),
+            p_ratify=float(outcome["p_ratify"]),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per path combination and issue: open, ratifiable, agreement, P(ratify)."""
+        rows = []
+        for p in self.paths:
+            for issue in self.issues:
+                rows.append(
+                    {
+                        "path": p.name,
+                        "issue": issue,
+                        "open": p.open,
+                        "ratifiable": p.ratifiable,
+                        "agreement": None if p.agreement is None else p.agreement[issue],
+                        "p_ratify": p.p_ratify,
+                        "chosen": p.name == self.path,
+                    }
+                )
+        columns = ["path", "issue", "open", "ratifiable", "agreement", "p_ratify", "chosen"]
+        return frame(rows, columns, self.provenance)
 
 
 def negotiators(scenario: Scenario, problem: TwoLevel) -> tuple[FloatArray, FloatArray]:
@@ -124,7 +218,7 @@ def negotiators(scenario: Scenario, problem: TwoLevel) -> tuple[FloatArray, Floa
         actor = actors[side.negotiator]
         for k, issue in enumerate(scenario.issues):
             if issue.name in actor.position:
-                x[s, k] = problem.to_unit_scale(k, actor.position[issue.name].value)
+                x[s, k] = problem.scales.unit_value(k, actor.position[issue.name].value)
                 w[s, k] = actor.salience[issue.name].value / SALIENCE_MAX
     return x, w
 
@@ -195,15 +289,6 @@ def _probabilities(
     return total, bodies, swings
 
 
-def units(problem: TwoLevel, x: FloatArray) -> dict[str, float]:
-    """A point on [0, 1] scales in the issues' units, by issue name."""
-    u = problem.to_units(x)
-    return {
-        name: clean_units(float(u[k]), float(problem.high[k] - problem.low[k]))
-        for k, name in enumerate(problem.issues)
-    }
-
-
 def evaluate(
     problem: TwoLevel,
     target: FloatArray,
@@ -242,14 +327,14 @@ def evaluate(
             )
             continue
         p_total, bodies, swings = _probabilities(pair, a, q, noise, pivotal=top_pivotal > 0)
-        lo_u, hi_u = (units(problem, v) for v in aset.bounds())
+        lo_u, hi_u = (problem.named(v) for v in aset.bounds())
         results.append(
             PathResult(
                 name=name,
                 paths=names,
                 open=is_open,
                 ratifiable=True,
-                agreement=units(problem, a),
+                agreement=problem.named(a),
                 p_ratify=round(p_total, 6),
                 bounds={k: (lo_u[k], hi_u[k]) for k in problem.issues},
                 red_lines=lines,
@@ -262,18 +347,21 @@ def evaluate(
         return results, None
 
     def distance(r: PathResult) -> float:
-        assert r.agreement is not None
-        x = np.array(
-            [problem.to_unit_scale(k, r.agreement[n]) for k, n in enumerate(problem.issues)]
-        )
-        return float(np.sum((x - target) ** 2))
+        return float(np.sum((problem.point(r.agreement or {}) - target) ** 2))
 
     return results, min(usable, key=lambda r: (-r.p_ratify, distance(r)))
 
 
+def twolevel_provenance(prepared: Prepared, settings: TwoLevelSettings, **extra: Any) -> Provenance:
+    """The provenance of a two-level analysis (``settings`` checked)."""
+    return prepared.provenance(
+        None, kind="twolevel", solution=settings.solution, noise=settings.noise, **extra
+    )
+
+
 def analyse(
-    scenario: Scenario | str,
-    model: str = "compromise",
+    scenario: Scenario | str | Prepared,
+    model: str | Model = "compromise",
     *,
     params: Mapping[str, Any] | None = None,
     variant: str | None = None,
@@ -283,54 +371,47 @@ def analyse(
 ) -> TwoLevelResult:
     """Analyse every ratification path of ``scenario`` and the outcome.
 
-    ``model`` forecasts Level I (the registry's models); ``solution`` is ``nearest`` (the
-    forecast's nearest ratifiable agreement) or ``nash`` (the negotiators' Nash bargaining
-    solution within the agreement set); ``noise`` scales the random-utility votes.
+    Parameters
+    ----------
+    scenario
+        A scenario (or bundled name, or file), or a :class:`Prepared` model and scenario.
+    model, params, variant
+        The Level-I model (ignored when ``scenario`` is already prepared).
+    solution
+        ``nearest`` (the forecast's nearest ratifiable agreement) or ``nash`` (the
+        negotiators' Nash bargaining solution within the agreement set).
+    noise
+        The scale of the random-utility votes.
+    top_pivotal
+        How many pivotal blocs to report per path combination.
     """
-    from winset.errors import InputError, Problem
-
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if solution not in SOLUTIONS:
-        raise InputError(Problem("", "--solution", f"{solution!r} is not one of nearest, nash"))
-    if not noise > 0:
-        raise InputError(Problem("", "--noise", f"{noise} must be above 0"))
-    problem = build(scenario)
-    level1 = run(scenario, model, params=params, variant=variant)
-    target = np.array(
-        [problem.to_unit_scale(k, level1.forecast[name]) for k, name in enumerate(problem.issues)]
+    prepared = (
+        scenario if isinstance(scenario, Prepared) else prepare(scenario, model, params, variant)
     )
+    settings = TwoLevelSettings(solution, noise).checked()
+    problem = build(prepared.scenario)
+    level1 = run_model(
+        prepared.scenario, prepared.model, params=prepared.params, variant=prepared.variant
+    )
+    target = problem.point(level1.forecast)
     results, best = evaluate(
-        problem, target, negotiators(scenario, problem), solution, noise, top_pivotal=top_pivotal
+        problem,
+        target,
+        negotiators(prepared.scenario, problem),
+        settings.solution,
+        settings.noise,
+        top_pivotal=top_pivotal,
     )
     q = problem.reversion
-    if best is not None:
-        agreement, path, outcome, p_best = (
-            True,
-            best.name,
-            dict(best.agreement or {}),
-            best.p_ratify,
-        )
-    else:
-        agreement, path, outcome, p_best = False, None, units(problem, q), 0.0
+    outcome = problem.named(q) if best is None else dict(best.agreement or {})
     return TwoLevelResult(
-        scenario=scenario.name,
+        provenance=twolevel_provenance(prepared, settings),
         issues=problem.issues,
-        reversion=units(problem, q),
+        reversion=problem.named(q),
         level1=dict(level1.forecast),
         paths=tuple(results),
-        agreement=agreement,
-        path=path,
+        agreement=best is not None,
+        path=None if best is None else best.name,
         outcome=outcome,
-        p_ratify=p_best,
-        settings={
-            "solution": solution,
-            "noise": noise,
-            "level1": {
-                "model": level1.provenance.model,
-                "variant": level1.provenance.variant,
-                "parameters": dict(level1.provenance.parameters),
-            },
-        },
-        input_hash=input_hash(scenario),
+        p_ratify=0.0 if best is None else best.p_ratify,
     )

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.errors import InputError, Problem
+from winset.scenario.arrays import Scales
 from winset.scenario.schema import SALIENCE_MAX, Actor, Bloc, Body, Limit, Scenario
 
 __all__ = ["BodyArrays", "PathArrays", "RedLineArrays", "SideArrays", "TwoLevel", "build"]
@@ -41,6 +42,7 @@ class BodyArrays:
 
     @property
     def total(self) -> int:
+        """All seats of the body."""
         return int(self.seats.sum())
 
 
@@ -67,11 +69,14 @@ class RedLineArrays:
     paths: tuple[str, ...] | None
 
     def applies(self, path_names: tuple[str, ...]) -> bool:
+        """Whether the red line binds an agreement through these paths."""
         return self.paths is None or any(p in self.paths for p in path_names)
 
 
 @dataclass(frozen=True, eq=False)
 class SideArrays:
+    """One side: its negotiator, its ratification paths and its red lines."""
+
     name: str
     negotiator: str
     paths: tuple[PathArrays, ...]
@@ -83,20 +88,22 @@ class TwoLevel:
     """A scenario's Level II on normalised scales."""
 
     issues: tuple[str, ...]
-    low: FloatArray
-    high: FloatArray
+    scales: Scales
     reversion: FloatArray
     sides: tuple[SideArrays, ...]
 
     @property
     def dims(self) -> int:
+        """The number of issues."""
         return len(self.issues)
 
-    def to_units(self, x: FloatArray) -> FloatArray:
-        return self.low + (self.high - self.low) * x
+    def named(self, x: FloatArray) -> dict[str, float]:
+        """A point on [0, 1] scales in the issues' units, by issue name."""
+        return self.scales.named(self.issues, x)
 
-    def to_unit_scale(self, issue: int, value: float) -> float:
-        return (value - self.low[issue]) / (self.high[issue] - self.low[issue])
+    def point(self, values: dict[str, float]) -> FloatArray:
+        """A point in the issues' units (by issue name) on [0, 1] scales."""
+        return np.array([self.scales.unit_value(k, values[n]) for k, n in enumerate(self.issues)])
 
     def pairs(self) -> list[tuple[PathArrays, ...]]:
         """Every combination of one path per side."""
@@ -116,6 +123,7 @@ class TwoLevel:
         return lo, hi
 
     def red_lines_on(self, pair: tuple[PathArrays, ...]) -> list[RedLineArrays]:
+        """The red lines that bind an agreement through ``pair``."""
         names = tuple(p.name for p in pair)
         return [line for side in self.sides for line in side.red_lines if line.applies(names)]
 
@@ -142,7 +150,8 @@ def _ideal(
     for k, issue in enumerate(scenario.issues):
         pos = who.position.get(issue.name) or (actor.position.get(issue.name) if actor else None)
         sal = who.salience.get(issue.name) or (actor.salience.get(issue.name) if actor else None)
-        assert pos is not None and sal is not None  # checked by the schema
+        if pos is None or sal is None:  # the schema's checks make this unreachable
+            raise InputError(Problem(scenario.name, who.name, f"no ideal point on {issue.name!r}"))
         x[k] = (pos.value - issue.low) / (issue.high - issue.low)
         w[k] = sal.value / SALIENCE_MAX
     return x, w
@@ -237,8 +246,7 @@ def build(scenario: Scenario) -> TwoLevel:
         sides.append(SideArrays(side.name, side.negotiator, tuple(paths), tuple(lines)))
     return TwoLevel(
         issues=scenario.issue_names(),
-        low=np.array([i.low for i in scenario.issues], dtype=float),
-        high=np.array([i.high for i in scenario.issues], dtype=float),
+        scales=Scales.of(scenario),
         reversion=reversion,
         sides=tuple(sides),
     )

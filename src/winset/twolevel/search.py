@@ -22,25 +22,31 @@ candidate at once); candidates are a grid over the box of the path's domain and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from winset.errors import InputError, Problem
+from winset.results import Provenance, Result, frame
+from winset.scenario.arrays import input_hash
 from winset.scenario.schema import Scenario
-from winset.twolevel.analyse import units as _to_units
 from winset.twolevel.problem import BodyArrays, PathArrays, TwoLevel, build
-from winset.twolevel.winsets import _grid, prefers
+from winset.twolevel.winsets import agreement_set, grid, prefers
 
-__all__ = ["Move", "Strategy", "search"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["LEVERS", "BlocMove", "Strategy", "pair_for", "search", "search_provenance"]
 
 FloatArray = NDArray[np.float64]
 _MARGIN = 1e-6  # how far inside the half-space a moved bloc lands
 
 
 @dataclass(frozen=True)
-class Move:
+class BlocMove:
+    """One bloc's change in the cheapest strategy: from where to where, and how far."""
+
     body: str
     bloc: str
     seats: int
@@ -49,6 +55,7 @@ class Move:
     distance: float
 
     def to_dict(self) -> dict[str, Any]:
+        """The move as in ``winset twolevel --search --json``."""
         return {
             "body": self.body,
             "bloc": self.bloc,
@@ -60,26 +67,38 @@ class Move:
 
 
 @dataclass(frozen=True)
-class Strategy:
+class Strategy(Result):
     """The cheapest way found to make ``path`` ratify an agreement."""
 
-    path: str
-    lever: str
+    kind: ClassVar[str] = "search"
+
+    provenance: Provenance
     feasible: bool
     agreement: dict[str, float] | None
     cost: float
-    moves: tuple[Move, ...]
+    moves: tuple[BlocMove, ...]
     supporters: tuple[str, ...]
     open_paths: tuple[str, ...]
     note: str
 
+    @property
+    def path(self) -> str:
+        """The path searched."""
+        return str(self.provenance.settings["path"])
+
+    @property
+    def lever(self) -> str:
+        """What the search could change: position or salience."""
+        return str(self.provenance.settings["lever"])
+
     def to_dict(self) -> dict[str, Any]:
+        """The JSON document of the search (``search`` in ``winset twolevel --json``)."""
         return {
             "path": self.path,
             "lever": self.lever,
             "feasible": self.feasible,
             "agreement": self.agreement,
-            "cost": round(self.cost, 6),
+            "cost": round(self.cost, 6) if np.isfinite(self.cost) else None,
             "metric": (
                 "sum over moved blocs of the Euclidean distance on the normalised scales"
                 if self.lever == "position"
@@ -89,7 +108,46 @@ class Strategy:
             "supporters": list(self.supporters),
             "paths_that_work_alone": list(self.open_paths),
             "note": self.note,
+            "provenance": self.provenance.to_dict(),
+            "run_id": self.run_id,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Strategy:
+        """Rebuild from :meth:`to_dict` output."""
+        moves = tuple(
+            BlocMove(m["body"], m["bloc"], m["seats"], m["from"], m["to"], m["distance"])
+            for m in data["moves"]
+        )
+        cost = data["cost"]
+        return cls(
+            provenance=Provenance.from_dict(data["provenance"], cls.kind),
+            feasible=bool(data["feasible"]),
+            agreement=data.get("agreement"),
+            cost=float("inf") if cost is None else float(cost),
+            moves=moves,
+            supporters=tuple(data.get("supporters", ())),
+            open_paths=tuple(data.get("paths_that_work_alone", ())),
+            note=str(data.get("note", "")),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per bloc that would have to move (issue by issue)."""
+        rows = [
+            {
+                "body": m.body,
+                "bloc": m.bloc,
+                "seats": m.seats,
+                "issue": issue,
+                "from": m.start[issue],
+                "to": m.end[issue],
+                "distance": m.distance,
+            }
+            for m in self.moves
+            for issue in m.start
+        ]
+        columns = ["body", "bloc", "seats", "issue", "from", "to", "distance"]
+        return frame(rows, columns, self.provenance)
 
 
 def _halfspace_costs(body: BodyArrays, points: FloatArray, q: FloatArray) -> FloatArray:
@@ -167,6 +225,16 @@ def _salience_costs(
     return cost, np.where(already[..., None], w, new)
 
 
+def search_provenance(scenario: Scenario, path: str, lever: str, budget: int) -> Provenance:
+    """The provenance of a strategy search."""
+    return Provenance(
+        kind="search",
+        scenario=scenario.name,
+        input_hash=input_hash(scenario),
+        settings={"path": path, "lever": lever, "grid": budget},
+    )
+
+
 def search(
     scenario: Scenario, path: str, *, lever: str = "position", grid_points: int | None = None
 ) -> Strategy:
@@ -174,11 +242,16 @@ def search(
 
     The path is combined with the other sides' open paths (their first path if none is open).
     ``lever`` is ``position`` (move ideal points) or ``salience`` (change salience weights).
+    Path names and levers are matched without regard to case.
     """
+    lever = str(lever).strip().lower()
     if lever not in LEVERS:
-        raise InputError(Problem("", "--search-by", f"{lever!r} is not one of position, salience"))
+        raise InputError(Problem("", "search_by", f"{lever!r} is not one of position, salience"))
     problem: TwoLevel = build(scenario)
-    pair = _pair_for(problem, path)
+    pair = pair_for(problem, path)
+    path = next(p.name for p in pair if p.name.lower() == path.lower())
+    budget = grid_points or (20_000 if lever == "position" else 4_000)
+    prov = search_provenance(scenario, path, lever, budget)
     q = problem.reversion
     lo, hi = problem.box(pair)
     open_alone = tuple(
@@ -186,9 +259,8 @@ def search(
     )
     if np.any(lo > hi + 1e-12):
         why = "the path's domain and the red lines leave no agreement at all"
-        return Strategy(path, lever, False, None, np.inf, (), (), open_alone, why)
-    budget = grid_points or (20_000 if lever == "position" else 4_000)
-    points = _grid(lo, hi, budget)
+        return Strategy(prov, False, None, np.inf, (), (), open_alone, why)
+    points = grid(lo, hi, budget)
     bodies = [b for p in pair for b in p.bodies]
     total = np.zeros(points.shape[0])
     picks = []
@@ -201,7 +273,7 @@ def search(
         picks.append((body, costs, new_weights))
     if not np.isfinite(total).any():
         why = "no movement of the blocs can make the path ratify an agreement"
-        return Strategy(path, lever, False, None, np.inf, (), (), open_alone, why)
+        return Strategy(prov, False, None, np.inf, (), (), open_alone, why)
     best = int(np.argmin(total))
     a = points[best]
     moves, supporters = [], []
@@ -215,12 +287,12 @@ def search(
                 continue
             if new_weights is None:
                 moved = np.clip(_project(body, i, a, q), 0.0, 1.0)
-                start, end = _to_units(problem, body.ideal[i]), _to_units(problem, moved)
+                start, end = problem.named(body.ideal[i]), problem.named(moved)
             else:
                 start = _saliences(problem, body.weight[i])
                 end = _saliences(problem, new_weights[i, best])
             moves.append(
-                Move(
+                BlocMove(
                     body=body.name,
                     bloc=bloc,
                     seats=int(body.seats[i]),
@@ -239,10 +311,9 @@ def search(
         else "an agreement can be ratified as things are"
     )
     return Strategy(
-        path=path,
-        lever=lever,
+        provenance=prov,
         feasible=True,
-        agreement=_to_units(problem, a),
+        agreement=problem.named(a),
         cost=float(total[best]),
         moves=tuple(moves),
         supporters=tuple(dict.fromkeys(supporters)),
@@ -267,11 +338,12 @@ def _saliences(problem: TwoLevel, weight: FloatArray) -> dict[str, float]:
     return {name: round(100.0 * float(weight[k]), 6) for k, name in enumerate(problem.issues)}
 
 
-def _pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
+def pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
+    """The path named (any case) with the other sides' open paths (their first if none is)."""
     pair = []
     found = False
     for side in problem.sides:
-        match = [p for p in side.paths if p.name == path]
+        match = [p for p in side.paths if p.name.lower() == path.strip().lower()]
         if match:
             pair.append(match[0])
             found = True
@@ -280,11 +352,9 @@ def _pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
             pair.append(opened[0] if opened else side.paths[0])
     if not found:
         known = ", ".join(p.name for s in problem.sides for p in s.paths)
-        raise InputError(Problem("", "--search", f"unknown path {path!r} (paths: {known})"))
+        raise InputError(Problem("", "search", f"unknown path {path!r} (paths: {known})"))
     return tuple(pair)
 
 
 def _works(problem: TwoLevel, path: PathArrays) -> bool:
-    from winset.twolevel.winsets import agreement_set
-
-    return not agreement_set(problem, _pair_for(problem, path.name)).empty
+    return not agreement_set(problem, pair_for(problem, path.name)).empty

@@ -29,6 +29,8 @@ __all__ = [
     "agreement_set",
     "body_interval",
     "body_member",
+    "grid",
+    "member_fn",
     "pass_probability",
     "prefers",
     "refine",
@@ -116,7 +118,7 @@ class AgreementSet:
         return self.points.min(axis=0), self.points.max(axis=0)
 
 
-def _grid(lo: FloatArray, hi: FloatArray, budget: int = GRID_POINTS) -> FloatArray:
+def grid(lo: FloatArray, hi: FloatArray, budget: int = GRID_POINTS) -> FloatArray:
     """A regular grid over the box; a dimension of zero width is one value."""
     m = lo.size
     free = int(np.sum(hi > lo))
@@ -126,9 +128,12 @@ def _grid(lo: FloatArray, hi: FloatArray, budget: int = GRID_POINTS) -> FloatArr
     return np.stack([g.ravel() for g in mesh], axis=1)
 
 
-def _member_fn(
+def member_fn(
     bodies: list[BodyArrays], lo: FloatArray, hi: FloatArray, q: FloatArray
 ) -> Callable[[FloatArray], BoolArray]:
+    """The membership test of an agreement set: inside the box [lo, hi] and ratified by every
+    body (against the reversion point q)."""
+
     def member(points: FloatArray) -> BoolArray:
         ok = np.all((points >= lo - 1e-12) & (points <= hi + 1e-12), axis=1)
         for body in bodies:
@@ -148,7 +153,7 @@ def agreement_set(
     lo, hi = problem.box(pair)
     q = problem.reversion
     bodies = [body for path in pair for body in path.bodies]
-    member = _member_fn(bodies, lo, hi, q)
+    member = member_fn(bodies, lo, hi, q)
     if np.any(lo > hi + 1e-12):
         return AgreementSet(np.empty((0, problem.dims)), member, (lo, hi))
     if problem.dims == 1:
@@ -163,7 +168,7 @@ def agreement_set(
         pts = pts[member(pts)] if pts.size else pts
         exact = (a, b) if pts.shape[0] else None
         return AgreementSet(pts, member, (lo, hi), exact)
-    pts = _grid(lo, hi, budget)
+    pts = grid(lo, hi, budget)
     return AgreementSet(pts[member(pts)], member, (lo, hi))
 
 
@@ -186,7 +191,7 @@ def refine(
     step = np.where(hi > lo, (pts.max(axis=0) - pts.min(axis=0)) / max(1, len(pts) ** 0.5), 0.0)
     step = np.where(hi > lo, np.maximum(step, 1e-3), 0.0)
     for _ in range(levels):
-        local = _grid(np.maximum(lo, best - step), np.minimum(hi, best + step), per_dim**lo.size)
+        local = grid(np.maximum(lo, best - step), np.minimum(hi, best + step), per_dim**lo.size)
         local = local[aset.member(local)]
         if local.size:
             cand = np.vstack([best[None, :], local])

@@ -1,7 +1,10 @@
-"""Counterfactual levers: force a path, change a value, remove an actor, drop a red line.
+"""Counterfactual levers: change a value, remove an actor, force a path, drop a red line.
 
 Each lever rewrites the scenario (it is validated again), so a counterfactual is an ordinary
-scenario that every command can run. Removing an actor also undoes its influence: a target's
+scenario that every command can run: ``--set`` and ``--remove`` work for any scenario (Level I),
+``--path`` and ``--drop-red-line`` for scenarios with a ratification section. Names of actors,
+blocs, issues, paths and red lines are matched without regard to case; an unknown name is
+refused with the list of valid ones. Removing an actor also undoes its influence: a target's
 recorded position is read as (1 - s) x_own + s x_source for each link of strength s, so without
 the source it is x_own = (x - s x_source) / (1 - s), kept on the scale.
 """
@@ -9,10 +12,12 @@ the source it is x_own = (x - s x_source) / (1 - s), kept on the scale.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from winset.errors import InputError, Problem
+from winset.numbers import fmt
 from winset.scenario.load import build_scenario
 from winset.scenario.schema import Scenario
 
@@ -34,6 +39,7 @@ class Levers:
         return bool(self.force_paths or self.values or self.remove or self.drop_red_lines)
 
     def describe(self) -> dict[str, Any]:
+        """The levers as lists of the options that set them (for the provenance)."""
         return {
             "force_paths": list(self.force_paths),
             "set": [f"{n}.{f}{'.' + i if i else ''}={v:g}" for n, f, i, v in self.values],
@@ -41,10 +47,20 @@ class Levers:
             "drop_red_lines": list(self.drop_red_lines),
         }
 
+    def title(self) -> str:
+        """The levers in words, e.g. ``Iraqiya's salience on immunity 20; Iran removed``."""
+        parts = [f"path {p} forced open" for p in self.force_paths]
+        for name, field, issue, value in self.values:
+            on = f" on {issue}" if issue else ""
+            parts.append(f"{name}'s {field}{on} {fmt(value)}")
+        parts += [f"{name} removed" for name in self.remove]
+        parts += [f"red line {name!r} dropped" for name in self.drop_red_lines]
+        return "; ".join(parts)
+
 
 def parse_set(text: str) -> tuple[str, str, str | None, float]:
     """``NAME.position.ISSUE=VALUE``, ``NAME.salience.ISSUE=VALUE`` or ``NAME.capability=V``."""
-    where = "--set"
+    where = "set"
     if "=" not in text:
         raise InputError(Problem("", where, f"{text!r}: expected NAME.FIELD.ISSUE=VALUE"))
     lhs, _, rhs = text.rpartition("=")
@@ -70,61 +86,84 @@ def parse_set(text: str) -> tuple[str, str, str | None, float]:
     )
 
 
-def _sides(data: dict[str, Any], source: str) -> list[dict[str, Any]]:
+def _match(name: str, known: Iterable[str], field: str, what: str) -> str:
+    """The known name equal to ``name`` (ignoring case), else InputError listing the names."""
+    known = list(dict.fromkeys(known))
+    for candidate in known:
+        if candidate == name:
+            return candidate
+    for candidate in known:
+        if candidate.lower() == name.strip().lower():
+            return candidate
+    listed = ", ".join(repr(k) for k in known) or "none"
+    raise InputError(Problem("", field, f"unknown {what} {name!r} ({what}s: {listed})"))
+
+
+def _sides(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
     rat = data.get("ratification")
     if not rat:
         raise InputError(
-            Problem(source, "ratification", "the scenario has no ratification section")
+            Problem(
+                "",
+                field,
+                f"the scenario {data['name']!r} has no ratification section, so it has no "
+                "paths or red lines",
+            )
         )
     sides: list[dict[str, Any]] = rat["sides"]
     return sides
 
 
-def _force(data: dict[str, Any], name: str, source: str) -> None:
-    for side in _sides(data, source):
-        names = [p["name"] for p in side["paths"]]
-        if name in names:
+def _force(data: dict[str, Any], name: str) -> None:
+    sides = _sides(data, "path")
+    name = _match(name, (p["name"] for s in sides for p in s["paths"]), "path", "path")
+    for side in sides:
+        if name in [p["name"] for p in side["paths"]]:
             for path in side["paths"]:
                 path["open"] = path["name"] == name
-            return
-    raise InputError(Problem(source, "--path", f"unknown path {name!r}"))
 
 
-def _set_value(
-    data: dict[str, Any], change: tuple[str, str, str | None, float], source: str
-) -> None:
-    name, field, issue, value = change
-    targets: list[dict[str, Any]] = [a for a in data["actors"] if a["name"] == name]
+def _voters(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every bloc and veto player of the ratification section."""
+    out: list[dict[str, Any]] = []
     for side in (data.get("ratification") or {}).get("sides", []):
         for path in side["paths"]:
             for body in path["bodies"]:
-                if body.get("kind") == "veto" and body["name"] == name:
-                    targets.append(body)
-                targets.extend(b for b in body.get("blocs", []) if b["name"] == name)
-    if not targets:
-        raise InputError(Problem(source, "--set", f"no actor, bloc or veto player named {name!r}"))
-    if issue is not None and issue not in [i["name"] for i in data["issues"]]:
-        raise InputError(Problem(source, "--set", f"unknown issue {issue!r}"))
+                if body.get("kind") == "veto":
+                    out.append(body)
+                out.extend(body.get("blocs", []))
+    return out
+
+
+def _set_value(data: dict[str, Any], change: tuple[str, str, str | None, float]) -> None:
+    name, field, issue, value = change
+    voters = _voters(data)
+    known = [a["name"] for a in data["actors"]] + [v["name"] for v in voters]
+    name = _match(name, known, "set", "actor or bloc")
+    targets = [a for a in data["actors"] if a["name"] == name]
+    targets += [v for v in voters if v["name"] == name]
+    if issue is not None:
+        issue = _match(issue, (i["name"] for i in data["issues"]), "set", "issue")
     for target in targets:
         if field == "capability":
             if "capability" not in target:
-                raise InputError(Problem(source, "--set", f"{name!r} has no capability (a bloc)"))
+                raise InputError(Problem("", "set", f"{name!r} has no capability (a bloc)"))
             target["capability"] = {"value": value}
-        else:
-            assert issue is not None
+        elif issue is not None:
             target.setdefault(field, {})[issue] = {"value": value}
 
 
-def _remove(data: dict[str, Any], name: str, source: str) -> None:
+def _remove(data: dict[str, Any], name: str) -> None:
     actors = {a["name"]: a for a in data["actors"]}
-    if name not in actors:
-        raise InputError(Problem(source, "--remove", f"unknown actor {name!r}"))
+    name = _match(name, actors, "remove", "actor")
+    if len(actors) == 1:
+        raise InputError(Problem("", "remove", f"{name!r} is the only actor; nobody would be left"))
     for side in (data.get("ratification") or {}).get("sides", []):
         if side["negotiator"] == name:
             raise InputError(
                 Problem(
-                    source,
-                    "--remove",
+                    "",
+                    "remove",
                     f"{name!r} negotiates for {side['name']}; it cannot be removed",
                 )
             )
@@ -135,8 +174,8 @@ def _remove(data: dict[str, Any], name: str, source: str) -> None:
                 if users:
                     raise InputError(
                         Problem(
-                            source,
-                            "--remove",
+                            "",
+                            "remove",
                             f"{name!r} votes in {body['name']!r} on path {path['name']!r}; "
                             "change its position with --set instead",
                         )
@@ -162,29 +201,38 @@ def _remove(data: dict[str, Any], name: str, source: str) -> None:
     ]
 
 
-def _drop_red_line(data: dict[str, Any], name: str, source: str) -> None:
-    for side in _sides(data, source):
-        lines = side.get("red_lines", [])
-        for k, line in enumerate(lines):
-            if name in (line.get("name"), f"red line {k + 1}"):
-                del lines[k]
-                return
-    raise InputError(Problem(source, "--drop-red-line", f"unknown red line {name!r}"))
+def _drop_red_line(data: dict[str, Any], name: str) -> None:
+    sides = _sides(data, "drop_red_line")
+    names = {
+        line.get("name") or f"red line {k + 1}": (side, k)
+        for side in sides
+        for k, line in enumerate(side.get("red_lines", []))
+    }
+    side, k = names[_match(name, names, "drop_red_line", "red line")]
+    del side["red_lines"][k]
 
 
 def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
-    """A new scenario with the levers applied (validated like any scenario)."""
+    """A new scenario with the levers applied (validated like any scenario).
+
+    The new scenario is named after the old one and the levers in words.
+    """
     if not levers:
         return scenario
     data = copy.deepcopy(scenario.model_dump(mode="json", exclude_none=True))
-    source = scenario.name
     for name in levers.remove:
-        _remove(data, name, source)
+        _remove(data, name)
     for change in levers.values:
-        _set_value(data, change, source)
+        _set_value(data, change)
     for name in levers.drop_red_lines:
-        _drop_red_line(data, name, source)
+        _drop_red_line(data, name)
     for name in levers.force_paths:
-        _force(data, name, source)
-    data["name"] = f"{scenario.name} (counterfactual)"
-    return build_scenario(data, source)
+        _force(data, name)
+    data["name"] = f"{scenario.name} ({levers.title()})"
+    try:
+        return build_scenario(data, "what-if")
+    except InputError as exc:
+        # a lever put a value off its scale, say: name the lever, not the scenario's field
+        raise InputError(
+            [Problem("", "set", f"{levers.title()}: {p.field}: {p.message}") for p in exc.problems]
+        ) from None

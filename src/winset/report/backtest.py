@@ -9,7 +9,8 @@ from matplotlib.figure import Figure
 
 from winset._version import __version__
 from winset.backtest.evaluate import BacktestResult
-from winset.report.plots import figure_to_svg, plt
+from winset.report.palette import ACTOR, GREY
+from winset.report.plots import figure_to_svg
 
 __all__ = ["backtest_html", "plot_forecasts"]
 
@@ -18,12 +19,13 @@ def plot_forecasts(result: BacktestResult, columns: int = 4) -> Figure:
     """One panel per model: forecast against recorded outcome, with the diagonal."""
     names = sorted(result.models, key=lambda k: (result.models[k].mae, k))
     rows = math.ceil(len(names) / columns)
-    fig, axes = plt.subplots(rows, columns, figsize=(2.6 * columns, 2.6 * rows), squeeze=False)
+    fig = Figure(figsize=(2.6 * columns, 2.6 * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
     y = result.outcome
     for ax, name in zip(axes.ravel(), names, strict=False):
         pred = result.forecasts[name]
-        ax.plot([0, 100], [0, 100], color="#999999", lw=0.8)
-        ax.scatter(y, pred, s=7, alpha=0.5, color="#4c72b0", edgecolors="none")
+        ax.plot([0, 100], [0, 100], color=GREY, lw=0.8)
+        ax.scatter(y, pred, s=7, alpha=0.5, color=ACTOR, edgecolors="none")
         ax.set_title(f"{name}: MAE {result.models[name].mae:.1f}", fontsize=8)
         ax.set_xlim(-3, 103)
         ax.set_ylim(-3, 103)

@@ -5,11 +5,12 @@ as results arrive. Results never depend on the backend: each chunk is computed f
 seeds (see :mod:`winset.analysis.montecarlo`).
 
 * ``workers == 1`` and no scheduler: in this process;
-* ``scheduler="processes"``: a pool of ``workers`` local processes (standard library);
+* ``workers > 1`` and no scheduler, or ``scheduler="processes"``: a pool of ``workers`` local
+  processes (standard library);
+* ``scheduler="dask"``: a Dask ``LocalCluster`` with ``workers`` single-threaded worker
+  processes (needs the ``dask`` extra);
 * ``scheduler="tcp://HOST:PORT"`` (or any Dask scheduler address): a running Dask cluster, whose
-  workers must have winset installed;
-* ``workers > 1`` and no scheduler: a Dask ``LocalCluster`` with that many single-threaded
-  worker processes when the ``dask`` extra is installed, else the local process pool.
+  workers must have winset installed.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any, Protocol, TypeVar
 
 from winset.errors import InputError, Problem
 
-__all__ = ["Backend", "dask_available", "open_backend"]
+__all__ = ["SCHEDULERS", "Backend", "check_workers", "dask_available", "open_backend"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -110,7 +111,7 @@ def _needs_dask(what: str) -> InputError:
     return InputError(
         Problem(
             "",
-            "--scheduler",
+            "scheduler",
             f"{what} needs the dask extra: pip install 'winset[dask]'",
         )
     )
@@ -165,7 +166,7 @@ def _remote(address: str) -> Iterator[Backend]:
         client = Client(address, timeout="5s")
     except (OSError, TimeoutError, ValueError) as exc:
         raise InputError(
-            Problem("", "--scheduler", f"cannot reach a Dask scheduler at {address!r} ({exc})")
+            Problem("", "scheduler", f"cannot reach a Dask scheduler at {address!r} ({exc})")
         ) from None
     with client:
         yield DaskBackend(client)
@@ -176,12 +177,25 @@ def _serial() -> Iterator[Backend]:
     yield SerialBackend()
 
 
+SCHEDULERS = ("serial", "processes", "dask")
+
+
+def check_workers(workers: int) -> int:
+    """``workers`` if it is a whole number from 1 to 512, else InputError."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 512:
+        raise InputError(Problem("", "workers", f"must be between 1 and 512, not {workers!r}"))
+    return workers
+
+
 def open_backend(workers: int = 1, scheduler: str | None = None) -> AbstractContextManager[Backend]:
     """The backend for these options (see the module docstring)."""
+    check_workers(workers)
     if scheduler is None:
-        if workers <= 1:
-            return _serial()
-        return _local_cluster(workers) if dask_available() else _processes(workers)
+        return _serial() if workers <= 1 else _processes(workers)
+    if scheduler == "dask":
+        if not dask_available():
+            raise _needs_dask("--scheduler dask")
+        return _local_cluster(workers)
     if scheduler == "processes":
         return _processes(max(1, workers))
     if scheduler == "serial":
@@ -190,8 +204,8 @@ def open_backend(workers: int = 1, scheduler: str | None = None) -> AbstractCont
         raise InputError(
             Problem(
                 "",
-                "--scheduler",
-                f"{scheduler!r} is neither 'processes', 'serial' nor an address like "
+                "scheduler",
+                f"{scheduler!r} is neither 'processes', 'dask', 'serial' nor an address like "
                 "tcp://HOST:PORT",
             )
         )

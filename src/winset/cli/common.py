@@ -1,0 +1,232 @@
+"""What every command shares: options, the error handler, JSON output, progress bars.
+
+Library errors name settings by their field (``draws``, ``seed``); :func:`handles_input_errors`
+prints them with the command-line flag a user typed (``--draws``, ``--seed``).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from winset.draws.engine import Interrupted
+from winset.errors import InputError, Problem
+
+__all__ = [
+    "ChunkOption",
+    "DistributionOption",
+    "JsonOption",
+    "ModelOption",
+    "ParamOption",
+    "RoundsOption",
+    "ScenarioArgument",
+    "SchedulerOption",
+    "SeedOption",
+    "StoreOption",
+    "VariantOption",
+    "WorkersOption",
+    "console",
+    "err_console",
+    "handles_input_errors",
+    "open_store",
+    "parse_params",
+    "print_json",
+    "progress_bar",
+    "say",
+]
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# library field names -> the flags that set them
+FLAGS = {
+    "draws": "--draws",
+    "seed": "--seed",
+    "workers": "--workers",
+    "scheduler": "--scheduler",
+    "chunk_size": "--chunk-size",
+    "distribution": "--distribution",
+    "samples": "--samples",
+    "resamples": "--bootstrap",
+    "cv": "--cv",
+    "solution": "--solution",
+    "noise": "--noise",
+    "set": "--set",
+    "remove": "--remove",
+    "path": "--path",
+    "drop_red_line": "--drop-red-line",
+    "search": "--search",
+    "search_by": "--search-by",
+    "rounds": "--rounds",
+    "model": "--model",
+    "variant": "--variant",
+    "top": "--top",
+    "interactive": "--interactive",
+}
+
+
+def _line(problem: Problem) -> str:
+    if not problem.source and problem.field in FLAGS:
+        problem = Problem("", FLAGS[problem.field], problem.message)
+    return str(problem)
+
+
+def handles_input_errors(func: F) -> F:
+    """Turn :class:`InputError` into one stderr line per problem and exit status 2; Ctrl-C and
+    an interrupted run into one line too. Any other exception is a bug and shows its
+    traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                typer.echo(_line(problem), err=True)
+            raise typer.Exit(2) from None
+        except Interrupted as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(130 if exc.reason == "interrupted" else 1) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted; nothing was written", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities are not JSON: they are written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def print_json(data: Any) -> None:
+    """Print one JSON object to stdout (plain, never wrapped or coloured; no NaN)."""
+    sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False) + "\n")
+
+
+def say(text: str) -> None:
+    """One notice line on stderr (dim when it is a terminal)."""
+    err_console.print(text, style="dim", markup=False, highlight=False)
+
+
+def parse_params(items: list[str] | None) -> dict[str, str]:
+    """``--param KEY=VALUE`` options to a dict (values are converted by the model)."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(Problem("", "--param", f"{item!r} is not KEY=VALUE"))
+        out[key.strip()] = value.strip()
+    return out
+
+
+def open_store(path: Path | None, no_store: bool = False) -> Any:
+    """The run store at ``path`` (default: the user's data directory), or None."""
+    if no_store:
+        return None
+    from winset.store import RunStore
+
+    return RunStore(path)
+
+
+@contextmanager
+def progress_bar(what: str = "draws") -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr (done, rate, time left); yields the update callback.
+
+    Nothing is drawn when stderr is not a terminal.
+    """
+    if not err_console.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        TextColumn(what),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+    task = bar.add_task(what, total=None, rate="")
+    start = time.perf_counter()
+    first: list[int] = []  # done already when the run started (resumed from checkpoints)
+
+    def update(done: int, total: int) -> None:
+        if not first:
+            first.append(done)
+        elapsed = time.perf_counter() - start
+        new = done - first[0]
+        rate = f"{new / elapsed:,.0f} {what}/s" if elapsed > 0 and new else ""
+        bar.update(task, completed=done, total=total, rate=rate)
+
+    with bar:
+        yield update
+
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Run store (SQLite file). Default: user data dir."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
+SeedOption = Annotated[
+    int | None, typer.Option("--seed", help="Random seed (default: drawn, recorded, printed).")
+]
+ScenarioArgument = Annotated[str, typer.Argument(help="Bundled name, YAML file or CSV/XLSX table.")]
+ModelOption = Annotated[str, typer.Option("--model", "-m", help="Model name.")]
+VariantOption = Annotated[str | None, typer.Option("--variant", help="Model variant.")]
+RoundsOption = Annotated[int | None, typer.Option("--rounds", help="Rounds (iterative models).")]
+ParamOption = Annotated[
+    list[str] | None, typer.Option("--param", "-p", help="Model parameter KEY=VALUE.")
+]
+DistributionOption = Annotated[
+    str, typer.Option("--distribution", help="Draws: uniform, triangular or normal.")
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", help="Draws: worker processes (results do not change).")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Draws: 'processes', 'dask' (a local cluster) or a Dask scheduler tcp://HOST:PORT.",
+    ),
+]
+ChunkOption = Annotated[
+    int | None, typer.Option("--chunk-size", help="Draws per checkpointed chunk.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set", help="What-if: ACTOR.position.ISSUE=V, ACTOR.salience.ISSUE=V, ACTOR.capability=V."
+    ),
+]
+RemoveOption = Annotated[
+    list[str] | None,
+    typer.Option("--remove", help="What-if: remove an actor (and undo its influence)."),
+]

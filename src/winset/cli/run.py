@@ -1,0 +1,105 @@
+"""``winset run``: one model's forecast, its draws, and what-ifs beside the baseline."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from winset.cli.common import (
+    ChunkOption,
+    DistributionOption,
+    JsonOption,
+    ModelOption,
+    ParamOption,
+    RemoveOption,
+    RoundsOption,
+    ScenarioArgument,
+    SchedulerOption,
+    SeedOption,
+    SetOption,
+    StoreOption,
+    VariantOption,
+    WorkersOption,
+    console,
+    handles_input_errors,
+    open_store,
+    parse_params,
+    print_json,
+    progress_bar,
+    say,
+)
+from winset.errors import InputError, Problem
+
+__all__ = ["run"]
+
+
+@handles_input_errors
+def run(
+    scenario: ScenarioArgument,
+    model: ModelOption = "compromise",
+    variant: VariantOption = None,
+    rounds: RoundsOption = None,
+    param: ParamOption = None,
+    seed: SeedOption = None,
+    draws: Annotated[
+        int | None,
+        typer.Option("--draws", help="Monte Carlo: draws of every input that has a range."),
+    ] = None,
+    distribution: DistributionOption = "uniform",
+    workers: WorkersOption = 1,
+    scheduler: SchedulerOption = None,
+    chunk_size: ChunkOption = None,
+    set_: SetOption = None,
+    remove: RemoveOption = None,
+    json_out: JsonOption = False,
+    store: StoreOption = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
+) -> None:
+    """Forecast the outcome of a scenario with one model (with --draws: its distribution)."""
+    from winset import study as services
+    from winset.analysis.montecarlo import DrawSettings
+    from winset.cli.render import render
+    from winset.scenario.levers import Levers, parse_set
+
+    if draws is None:
+        for name, value, default in (
+            ("--distribution", distribution, "uniform"),
+            ("--workers", workers, 1),
+            ("--scheduler", scheduler, None),
+            ("--chunk-size", chunk_size, None),
+        ):
+            if value != default:
+                raise InputError(Problem("", name, "only applies with --draws N"))
+    levers = Levers(values=tuple(parse_set(s) for s in set_ or ()), remove=tuple(remove or ()))
+    the_study = services.Study(
+        scenario, model, variant=variant, params=parse_params(param), rounds=rounds, levers=levers
+    )
+    the_study.prepared()  # every check before the store is opened
+    run_store = open_store(store, no_store)
+    if draws is not None:
+        settings = DrawSettings(
+            draws,
+            seed=seed,
+            distribution=distribution,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_size=chunk_size,
+        ).checked()
+        if seed is None:
+            say(f"seed {settings.seed} (drawn; repeat this run with --seed {settings.seed})")
+
+        def compute(s: services.Study) -> services.Done[Any]:
+            with progress_bar() as update:
+                return services.draws(s, settings, store=run_store, progress=update, notice=say)
+
+    else:
+
+        def compute(s: services.Study) -> services.Done[Any]:
+            return services.forecast(s, seed=seed, store=run_store)
+
+    done = services.whatif(the_study, compute, store=run_store) if levers else compute(the_study)
+    if json_out:
+        print_json(done.result.to_dict())
+        return
+    render(console, done.result, cached=done.cached)

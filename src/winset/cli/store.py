@@ -1,0 +1,90 @@
+"""``winset runs`` and ``winset show``: the results saved in the run store."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from winset.cli.common import JsonOption, StoreOption, console, handles_input_errors, print_json
+from winset.errors import InputError, Problem
+
+__all__ = ["runs", "show"]
+
+
+@handles_input_errors
+def runs(
+    store: StoreOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many runs to list.")] = 20,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="Only runs of this kind (run, draws, ...).")
+    ] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the results saved in the run store, newest first (every kind)."""
+    from winset.cli.render import safe
+    from winset.store import RunStore
+
+    if not 1 <= limit <= 100_000:
+        raise InputError(Problem("", "--limit", f"must be between 1 and 100,000, not {limit}"))
+    run_store = RunStore(store)
+    items = run_store.list(limit, kind)
+    if json_out:
+        print_json(
+            [
+                {
+                    "id": r.key,
+                    "kind": r.kind,
+                    "scenario": r.scenario,
+                    "model": r.model,
+                    "variant": r.variant,
+                    "parameters": r.parameters,
+                    "seed": r.seed,
+                    "settings": r.settings,
+                    "created": r.created,
+                }
+                for r in items
+            ]
+        )
+        return
+    table = Table(title=f"Runs in {safe(run_store.path)}")
+    table.add_column("id", no_wrap=True, min_width=12)
+    for col in ("created", "kind", "scenario", "model", "seed"):
+        table.add_column(col, overflow="fold")
+    for r in items:
+        model = r.model + (f" ({r.variant})" if r.variant not in ("", "default") else "")
+        table.add_row(
+            r.short_id, r.created, r.kind, safe(r.scenario), safe(model), str(r.seed or "")
+        )
+    console.print(table)
+    if not items:
+        console.print("no runs saved yet", style="dim")
+
+
+@handles_input_errors
+def show(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix) from `winset runs`.")],
+    store: StoreOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show a saved result again, as the command that made it showed it."""
+    from winset.cli.render import render
+    from winset.store import MIN_PREFIX, RunStore
+    from winset.study import load_result
+
+    run_store = RunStore(store)
+    stored = run_store.get(run_id)
+    if stored is None:
+        text = run_id.strip()
+        if len(text) < MIN_PREFIX:
+            why = f"give at least {MIN_PREFIX} characters of a run id"
+        elif run_store.matches(text) > 1:
+            why = "more than one run starts with it; give more characters"
+        else:
+            why = "no run in the store starts with it (see `winset runs`)"
+        raise InputError(Problem("", "ID", f"{text!r}: {why}"))
+    if json_out:
+        print_json(stored.result)
+        return
+    render(console, load_result(stored), cached=True)

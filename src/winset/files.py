@@ -1,0 +1,75 @@
+"""Writing files safely: completely or not at all, never through a link, only regular files.
+
+Every file winset writes (reports, exports, converted scenarios) goes through
+:func:`write_atomic`: the text is written to a temporary file made by ``mkstemp`` in the target's
+folder, then renamed over the target. A target that exists and is not a regular file (a folder,
+a device, a link) is refused, and every operating-system error becomes one clear line.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from winset.errors import InputError, Problem
+
+__all__ = ["write_atomic"]
+
+
+def _refuse(path: Path, message: str) -> InputError:
+    return InputError(Problem(str(path), "", message))
+
+
+def write_atomic(path: str | Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` completely or not at all.
+
+    Parameters
+    ----------
+    path
+        The file to write; its folder must exist.
+    data
+        The whole content.
+
+    Raises
+    ------
+    InputError
+        When the folder does not exist, the target is not a regular file, or the file cannot be
+        written (permissions, a full disk); nothing is left behind.
+    """
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise _refuse(path, "its folder does not exist")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise _refuse(path, f"cannot be written ({exc.strerror})") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        if stat.S_ISLNK(info.st_mode):
+            what = "a symbolic link"
+        raise _refuse(path, f"is {what}; give the name of a file to write")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:80]}.", suffix=".tmp")
+    except OSError as exc:
+        raise _refuse(path, f"cannot be written ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise _refuse(path, f"cannot be written ({exc.strerror or exc})") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,505 @@
+"""The services layer: the use cases the command line, the report and the web workbench call.
+
+Each service takes a :class:`Study` (a scenario, a Level-I model and its settings, and any
+counterfactual levers) and a settings dataclass, and returns a :class:`Done`: the result (with
+its provenance) and whether it came from the run store. With a store, every result is looked up
+by its key first and saved when it is computed; long computations checkpoint their chunks there,
+so an interrupted run resumes.
+
+>>> from winset.study import Study, forecast
+>>> done = forecast(Study("eu-emissions-1994", "median"))
+>>> done.result.forecast, done.cached
+({'lag': 7.0}, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from winset.analysis.montecarlo import DrawSettings, draws_provenance, forecast_draws
+from winset.analysis.sensitivity import (
+    SensitivityResult,
+    SensitivitySettings,
+    sensitivity_provenance,
+)
+from winset.analysis.sensitivity import sensitivity as run_sensitivity
+from winset.backtest.evaluate import BacktestResult, BacktestSettings, backtest_provenance
+from winset.backtest.evaluate import backtest as run_backtest
+from winset.errors import InputError, Problem
+from winset.models.base import Model
+from winset.models.runner import Prepared, prepare
+from winset.models.runner import run as run_model
+from winset.results import Provenance, Result, RunResult, frame
+from winset.scenario.levers import Levers, apply_levers
+from winset.scenario.load import load_scenario
+from winset.scenario.schema import Scenario
+from winset.seeds import check_seed
+from winset.store import RunStore, StoredRun
+from winset.twolevel.analyse import TwoLevelResult, TwoLevelSettings, analyse, twolevel_provenance
+from winset.twolevel.draws import TwoLevelDraws, twolevel_draws_provenance
+from winset.twolevel.draws import twolevel_draws as run_twolevel_draws
+from winset.twolevel.problem import build
+from winset.twolevel.search import Strategy, pair_for, search_provenance
+from winset.twolevel.search import search as run_search
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "RESULT_TYPES",
+    "Comparison",
+    "Done",
+    "ReportData",
+    "Study",
+    "backtest",
+    "draws",
+    "forecast",
+    "load_result",
+    "report_data",
+    "search",
+    "sensitivity",
+    "twolevel",
+    "twolevel_draws",
+    "whatif",
+]
+
+R = TypeVar("R", bound=Result)
+Progress = Callable[[int, int], None]
+Notice = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Done(Generic[R]):
+    """A service's answer: the result, and whether it came from the run store."""
+
+    result: R
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class Study:
+    """What to study: a scenario, the Level-I model with its settings, and counterfactual levers.
+
+    ``scenario`` is a :class:`Scenario`, a bundled name or a file path; ``model`` a registry
+    name or a model object (registered or not).
+    """
+
+    scenario: Scenario | str
+    model: str | Model = "compromise"
+    variant: str | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+    rounds: int | None = None
+    levers: Levers = field(default_factory=Levers)
+
+    def prepared(self, counterfactual: bool = True) -> Prepared:
+        """The scenario (with the levers applied, unless ``counterfactual`` is False), the
+        model and its resolved parameters: every check, no work."""
+        scenario = self.scenario
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        if counterfactual and self.levers:
+            scenario = apply_levers(scenario, self.levers)
+        return prepare(scenario, self.model, self.params, self.variant, self.rounds)
+
+    def baseline(self) -> Study:
+        """The same study without levers."""
+        return replace(self, levers=Levers())
+
+
+def _cached(
+    store: RunStore | None, provenance: Provenance, kind: type[R], compute: Callable[[], R]
+) -> Done[R]:
+    """The stored result with this provenance, else compute it and save it."""
+    if store is not None:
+        stored = store.get(provenance.key())
+        if stored is not None:
+            return Done(kind.from_dict(stored.result), True)  # type: ignore[arg-type]
+    result = compute()
+    if store is not None:
+        store.put(result)
+    return Done(result, False)
+
+
+def forecast(
+    study: Study, *, seed: int | None = None, store: RunStore | None = None
+) -> Done[RunResult]:
+    """One model's forecast (``seed`` is used only by stochastic models; drawn if not given)."""
+    prepared = study.prepared()
+    if not prepared.model.info.deterministic and seed is None:
+        from winset.seeds import fresh_seed
+
+        seed = fresh_seed()
+    seed = check_seed(seed)
+    return _cached(
+        store,
+        prepared.provenance(seed),
+        RunResult,
+        lambda: run_model(
+            prepared.scenario,
+            prepared.model,
+            params=prepared.params,
+            variant=prepared.variant,
+            seed=seed,
+        ),
+    )
+
+
+def draws(
+    study: Study,
+    settings: DrawSettings,
+    *,
+    store: RunStore | None = None,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> Done[RunResult]:
+    """Monte Carlo draws of every uncertain input through one model."""
+    prepared = study.prepared()
+    checked = settings.checked()
+    return _cached(
+        store,
+        draws_provenance(prepared, checked),
+        RunResult,
+        lambda: forecast_draws(
+            prepared, checked, checkpoints=store, progress=progress, notice=notice
+        ),
+    )
+
+
+def sensitivity(
+    study: Study,
+    settings: SensitivitySettings,
+    *,
+    store: RunStore | None = None,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> Done[SensitivityResult]:
+    """One-at-a-time drivers and Sobol indices of every issue's forecast."""
+    prepared = study.prepared()
+    checked, provenance = sensitivity_provenance(prepared, settings)
+    return _cached(
+        store,
+        provenance,
+        SensitivityResult,
+        lambda: run_sensitivity(
+            prepared, checked, checkpoints=store, progress=progress, notice=notice
+        ),
+    )
+
+
+def twolevel(
+    study: Study, settings: TwoLevelSettings | None = None, *, store: RunStore | None = None
+) -> Done[TwoLevelResult]:
+    """Every ratification path, the agreement each can carry, and the outcome."""
+    prepared = study.prepared()
+    checked = (settings or TwoLevelSettings()).checked()
+    return _cached(
+        store,
+        twolevel_provenance(prepared, checked),
+        TwoLevelResult,
+        lambda: analyse(prepared, solution=checked.solution, noise=checked.noise),
+    )
+
+
+def twolevel_draws(
+    study: Study,
+    settings: TwoLevelSettings,
+    draw_settings: DrawSettings,
+    *,
+    store: RunStore | None = None,
+    progress: Progress | None = None,
+    notice: Notice | None = None,
+) -> Done[TwoLevelDraws]:
+    """The probability of agreement per path over draws of the uncertain inputs."""
+    prepared = study.prepared()
+    checked = settings.checked()
+    drawn = draw_settings.checked(max_draws=1_000_000)
+    return _cached(
+        store,
+        twolevel_draws_provenance(prepared, checked, drawn),
+        TwoLevelDraws,
+        lambda: run_twolevel_draws(
+            prepared, checked, drawn, checkpoints=store, progress=progress, notice=notice
+        ),
+    )
+
+
+def search(
+    study: Study, path: str, lever: str = "position", *, store: RunStore | None = None
+) -> Done[Strategy]:
+    """What would it have taken for ``path`` to ratify an agreement?"""
+    scenario = study.prepared().scenario
+    budget = 20_000 if str(lever).strip().lower() == "position" else 4_000
+    return _cached(
+        store,
+        search_provenance(scenario, path, str(lever).strip().lower(), budget),
+        Strategy,
+        lambda: run_search(scenario, path, lever=lever, grid_points=budget),
+    )
+
+
+def backtest(
+    eval_file: str | Path,
+    fit_file: str | Path | None = None,
+    settings: BacktestSettings | None = None,
+    *,
+    store: RunStore | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Done[BacktestResult]:
+    """Every model's errors on the recorded outcomes of a DEU-format table."""
+    from winset.backtest.deu import read_deu
+
+    data = read_deu(eval_file)
+    train = read_deu(fit_file) if fit_file is not None else None
+    checked = (settings or BacktestSettings()).checked(train is not None)
+    return _cached(
+        store,
+        backtest_provenance(data, train, checked),
+        BacktestResult,
+        lambda: run_backtest(data, train, checked, progress),
+    )
+
+
+# ----------------------------------------------------------------------------- what-ifs
+
+
+def _differences(base: Result, other: Result) -> dict[str, Any]:
+    """What the levers changed, in the issues' units (counterfactual minus baseline)."""
+    if isinstance(base, TwoLevelResult) and isinstance(other, TwoLevelResult):
+        return {
+            "agreement": [base.agreement, other.agreement],
+            "path": [base.path, other.path],
+            "outcome": {k: other.outcome[k] - base.outcome[k] for k in base.outcome},
+            "p_ratify": other.p_ratify - base.p_ratify,
+        }
+    if isinstance(base, RunResult) and isinstance(other, RunResult):
+        out: dict[str, Any] = {
+            "forecast": {k: other.forecast[k] - base.forecast[k] for k in base.forecast}
+        }
+        if base.distribution and other.distribution:
+            out["mean"] = {
+                k: other.distribution[k].mean - base.distribution[k].mean for k in base.distribution
+            }
+        return out
+    raise TypeError(f"no comparison of {type(base).__name__} with {type(other).__name__}")
+
+
+@dataclass(frozen=True)
+class Comparison(Result):
+    """A baseline and a counterfactual of the same kind, side by side, and their differences."""
+
+    kind: ClassVar[str] = "whatif"
+
+    provenance: Provenance
+    baseline: Result
+    counterfactual: Result
+    title: str
+
+    @property
+    def differences(self) -> dict[str, Any]:
+        """Counterfactual minus baseline."""
+        return _differences(self.baseline, self.counterfactual)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counterfactual's document with ``baseline`` and ``differences`` beside it."""
+        out = dict(self.counterfactual.to_dict())
+        out["baseline"] = self.baseline.to_dict()
+        out["differences"] = self.differences
+        out["what_if"] = self.title
+        out["counterfactual_provenance"] = out["provenance"]
+        out["provenance"] = self.provenance.to_dict()
+        out["run_id"] = self.run_id
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Comparison:
+        """Rebuild from :meth:`to_dict` output."""
+        provenance = Provenance.from_dict(data["provenance"], cls.kind)
+        kind = RESULT_TYPES[provenance.settings["of"]]
+        extra = ("baseline", "differences", "what_if", "counterfactual_provenance")
+        other = {k: v for k, v in data.items() if k not in extra}
+        other["provenance"] = data["counterfactual_provenance"]
+        return cls(
+            provenance=provenance,
+            baseline=kind.from_dict(data["baseline"]),
+            counterfactual=kind.from_dict(other),
+            title=str(data.get("what_if", "")),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The two results' tables stacked, with a ``case`` column (baseline, what-if)."""
+        import pandas as pd
+
+        parts = []
+        for case, result in (("baseline", self.baseline), ("what-if", self.counterfactual)):
+            part = result.to_frame()
+            part.insert(0, "case", case)
+            parts.append(part)
+        out = pd.concat(parts, ignore_index=True)
+        out.attrs["provenance"] = self.provenance.to_dict()
+        return out
+
+
+def whatif(
+    study: Study,
+    compute: Callable[[Study], Done[R]],
+    *,
+    store: RunStore | None = None,
+) -> Done[Comparison]:
+    """The baseline and the counterfactual of ``study`` (its levers) through ``compute`` (a
+    service with its settings bound, e.g. ``lambda s: forecast(s, store=store)``)."""
+    if not study.levers:
+        raise InputError(Problem("", "set", "a what-if needs at least one lever"))
+    base = compute(study.baseline())
+    other = compute(study)
+    prov = replace(
+        base.result.provenance,
+        kind=Comparison.kind,
+        scenario=other.result.provenance.scenario,
+        settings={
+            **base.result.provenance.settings,
+            "of": base.result.provenance.kind,
+            "levers": study.levers.describe(),
+            "counterfactual_input_hash": other.result.provenance.input_hash,
+        },
+    )
+    comparison = Comparison(prov, base.result, other.result, study.levers.title())
+    if store is not None and store.get(prov.key()) is None:
+        store.put(comparison)
+    return Done(comparison, base.cached and other.cached)
+
+
+# ----------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the HTML report renders, computed by the services (the report computes
+    nothing of its own)."""
+
+    scenario: Scenario
+    runs: tuple[RunResult, ...]
+    sensitivity: SensitivityResult | None = None
+    draws: tuple[RunResult, ...] = ()
+    twolevel: TwoLevelResult | None = None
+    searches: tuple[Strategy, ...] = ()
+    seed: int | None = None
+
+
+REPORT_DRAWS = 2000
+
+
+def report_data(
+    study: Study,
+    models: Sequence[str | Model] | None = None,
+    *,
+    seed: int | None = None,
+    store: RunStore | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ReportData:
+    """Compute what the report shows: every model's forecast, the first model's drivers,
+    draws when the scenario has ranges, and the two-level analysis with its searches.
+
+    ``progress(step, done, total)`` is called before each step.
+    """
+    from winset.models.registry import model_names
+    from winset.scenario.arrays import to_arrays
+    from winset.seeds import resolve_seed
+
+    prepared = study.prepared()
+    scenario = prepared.scenario
+    chosen = list(models) if models else list(model_names())
+    studies = [replace(study, model=m, variant=None, params={}, rounds=None) for m in chosen]
+    for s in studies:
+        s.prepared()  # every name checked before any work
+    ranged = to_arrays(scenario).has_ranges
+    seed = resolve_seed(seed)
+    steps = len(studies) * (2 if ranged else 1) + 1 + (1 if scenario.ratification else 0)
+    count = 0
+
+    def step(label: str) -> None:
+        nonlocal count
+        if progress is not None:
+            progress(label, count, steps)
+        count += 1
+
+    runs = []
+    for s in studies:
+        step(f"forecast: {s.prepared().model.info.name}")
+        runs.append(forecast(s, seed=seed, store=store).result)
+    step("what moves the forecast")
+    sens = sensitivity(studies[0], SensitivitySettings(sobol=False), store=store).result
+    drawn = []
+    if ranged:
+        for s in studies:
+            step(f"draws: {s.prepared().model.info.name}")
+            drawn.append(draws(s, DrawSettings(REPORT_DRAWS, seed=seed), store=store).result)
+    level2 = None
+    searches: list[Strategy] = []
+    if scenario.ratification is not None:
+        step("ratification")
+        level2 = twolevel(studies[0], store=store).result
+        problem = build(scenario)
+        for p in level2.paths:
+            if not (p.open and not p.ratifiable):
+                continue
+            # search the path that, with the other sides' open paths, makes this combination
+            for name in reversed(list(p.paths.values())):
+                if tuple(x.name for x in pair_for(problem, name)) == tuple(p.paths.values()):
+                    searches.append(search(studies[0], name, store=store).result)
+                    break
+    if progress is not None:
+        progress("done", steps, steps)
+    return ReportData(
+        scenario=scenario,
+        runs=tuple(runs),
+        sensitivity=sens,
+        draws=tuple(drawn),
+        twolevel=level2,
+        searches=tuple(searches),
+        seed=seed,
+    )
+
+
+# ----------------------------------------------------------------------------- stored results
+
+
+RESULT_TYPES: dict[str, type[Result]] = {
+    "run": RunResult,
+    "draws": RunResult,
+    "montecarlo": RunResult,  # stores written by winset 0.1
+    "twolevel": TwoLevelResult,
+    "twolevel-draws": TwoLevelDraws,
+    "search": Strategy,
+    "sensitivity": SensitivityResult,
+    "backtest": BacktestResult,
+    "whatif": Comparison,
+}
+
+
+def load_result(stored: StoredRun) -> Result:
+    """The result object of a stored run, whatever its kind."""
+    kind = RESULT_TYPES.get(stored.kind)
+    if kind is None:
+        raise InputError(Problem("", "ID", f"run {stored.short_id} is of an unknown kind"))
+    return kind.from_dict(stored.result)
+
+
+def runs_frame(store: RunStore, limit: int = 50) -> pd.DataFrame:
+    """The store's most recent runs as a table (id, created, kind, scenario, model, seed)."""
+    rows = [
+        {
+            "id": r.key,
+            "created": r.created,
+            "kind": r.kind,
+            "scenario": r.scenario,
+            "model": r.model,
+            "variant": r.variant,
+            "seed": r.seed,
+        }
+        for r in store.list(limit)
+    ]
+    columns = ["id", "created", "kind", "scenario", "model", "variant", "seed"]
+    return frame(rows, columns, Provenance(kind="runs", scenario="", input_hash=""))
