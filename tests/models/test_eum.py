@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from winset.cli import app
 from winset.models import eum
 from winset.models.base import Inputs
+from winset.scenario.load import build_scenario
 from winset.models.registry import get_model
 from winset.models.runner import run
 from winset.scenario.arrays import to_arrays
@@ -252,3 +253,43 @@ def test_cli_bad_options_exit_2(args) -> None:
     out = CliRunner().invoke(app, ["run", "eu-emissions-1994", "--model", "eum", *args])
     assert out.exit_code == 2
     assert "Traceback" not in out.output
+
+
+def test_vote_counting_is_exact_with_many_actors_on_a_grid() -> None:
+    # 50 voters on a 0.1 grid: many sit exactly on midpoints of others (e.g. 0.3 between 0.2
+    # and 0.4); the count must equal the brute-force comparison in every draw, whatever the
+    # draw's place in the batch
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 11, (120, 50)) / 10.0
+    xs = np.sort(x, axis=1)
+    mid = (x[:, :, None] + x[:, None, :]) / 2.0
+    fast = eum._voters_below(xs, mid)
+    brute = (xs[:, None, None, :] < mid[:, :, :, None]).sum(axis=3)
+    assert np.array_equal(fast, brute)
+    alone = np.concatenate([eum._voters_below(xs[b : b + 1], mid[b : b + 1]) for b in range(120)])
+    assert np.array_equal(alone, fast)
+
+
+def test_fifty_actor_draws_do_not_depend_on_the_chunk_size() -> None:
+    from winset.analysis.montecarlo import DrawSettings
+    from winset.study import Study, draws
+
+    rng = np.random.default_rng(2)
+    actors = [
+        {
+            "name": f"a{i}",
+            "capability": {"value": 10, "range": [5, 15]},
+            "position": {"x": {"value": float(rng.integers(0, 11)), "range": [0, 10]}},
+            "salience": {"x": 50},
+        }
+        for i in range(50)
+    ]
+    scenario = build_scenario(
+        {"name": "grid", "issues": [{"name": "x", "scale": [0, 10]}], "actors": actors}, "grid"
+    )
+
+    def dump(size: int) -> str:
+        settings = DrawSettings(60, seed=4, chunk_size=size)
+        return json.dumps(draws(Study(scenario, "eum"), settings).result.to_dict())
+
+    assert dump(1) == dump(7) == dump(1000)

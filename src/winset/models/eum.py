@@ -54,9 +54,8 @@ _TIE = 1e-12
 KINDS = ("confrontation", "compromise", "capitulation")
 
 # Draws are solved in blocks of about this many actor pairs (draws x n x n), a size whose
-# arrays stay in the processor's cache, on up to THREADS threads (NumPy releases the GIL).
+# arrays stay in the processor's cache, on up to ``threads`` threads (NumPy releases the GIL).
 _BLOCK_CELLS = 100_000
-THREADS = os.cpu_count() or 1
 
 
 def _pairwise_distance(x: FloatArray, scale: FloatArray) -> FloatArray:
@@ -71,7 +70,10 @@ def _powered(d: FloatArray, r: FloatArray | None) -> FloatArray:
 
 
 def _voters_below(xs: FloatArray, mid: FloatArray) -> NDArray[np.intp]:
-    """For each midpoint, how many voters (sorted positions ``xs``) lie strictly below it."""
+    """For each midpoint, how many voters (sorted positions ``xs``) lie strictly below it.
+
+    Exact for any number of voters: a voter exactly at a midpoint never counts as below it.
+    """
     batch, n = xs.shape
     if n <= 32:
         # few voters: n comparisons of (B, n, n) arrays beat a search
@@ -79,11 +81,16 @@ def _voters_below(xs: FloatArray, mid: FloatArray) -> NDArray[np.intp]:
         for k in range(n):
             count += xs[:, k, None, None] < mid
         return count
-    # one searchsorted over all draws: shift draw b by 4b (positions lie in [0, 1])
-    shift = 4.0 * np.arange(batch, dtype=float)
-    keys = (xs + shift[:, None]).ravel()
-    found = np.searchsorted(keys, (mid + shift[:, None, None]).ravel(), side="left")
-    return found.reshape(mid.shape) - (n * np.arange(batch))[:, None, None]
+    # many voters: sort each draw's midpoints together with its voters; a stable sort keeps a
+    # midpoint before a voter of the same value, so the voters before a midpoint are exactly
+    # those strictly below it
+    cells = n * n
+    values = np.concatenate([mid.reshape(batch, cells), xs], axis=1)
+    order = np.argsort(values, axis=1, kind="stable")
+    voters_so_far = np.cumsum(order >= cells, axis=1)
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(cells + n)[None, :], axis=1)
+    return np.take_along_axis(voters_so_far, rank[:, :cells], axis=1).reshape(batch, n, n)
 
 
 def support(x: FloatArray, d: FloatArray, w: FloatArray, r: FloatArray | None) -> FloatArray:
@@ -371,7 +378,8 @@ class EUMModel(Model):
     def solve(
         self, inputs: Inputs, params: Mapping[str, Any], variant: str, rng: np.random.Generator
     ) -> Solution:
-        """Blocks of draws (each small enough to stay in cache) on up to ``THREADS`` threads.
+        """Blocks of draws (each small enough to stay in cache) on up to ``self.threads``
+        threads (default: every core).
 
         Draws are independent, so the blocks' results do not depend on how they are split.
         """
@@ -381,7 +389,10 @@ class EUMModel(Model):
             return _solve_block(inputs, params, variant)
         starts = range(0, batch, block)
         parts = [inputs.take(slice(s, s + block)) for s in starts]
-        with ThreadPoolExecutor(max_workers=min(THREADS, len(parts))) as pool:
+        threads = min(self.threads or os.cpu_count() or 1, len(parts))
+        if threads <= 1:
+            return _concatenate([_solve_block(part, params, variant) for part in parts])
+        with ThreadPoolExecutor(max_workers=threads) as pool:
             solved = list(pool.map(lambda part: _solve_block(part, params, variant), parts))
         return _concatenate(solved)
 
