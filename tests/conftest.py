@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "data"
 
 # make tests/strategies.py and tests/models/contract.py importable as plain modules
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -21,10 +22,17 @@ def _private_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture
+def data() -> Path:
+    """The test data kept with the tests (``tests/data``, see its README)."""
+    return DATA
+
+
+@pytest.fixture
 def shared() -> Path:
-    """The shared reference folder beside the checkout."""
+    """The shared reference folder beside the checkout: only for the decide program's input
+    files, which are GPL-3.0 and so are not copied into winset."""
     if not SHARED.is_dir():
-        pytest.skip("../shared is not beside the checkout")
+        pytest.skip("the decide input files are GPL-3.0 and not redistributed with winset")
     return SHARED
 
 

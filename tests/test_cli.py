@@ -28,9 +28,9 @@ def test_run_json_contract() -> None:
     assert "parameters" in prov and "seed" in prov
 
 
-def test_run_csv_table_names_issue_issue(shared: Path) -> None:
+def test_run_csv_table_names_issue_issue(data: Path) -> None:
     data = _json(
-        ["run", str(shared / "reference/eum/eu_emissions.csv"), "--model", "median", "--json"]
+        ["run", str(data / "eum/eu_emissions.csv"), "--model", "median", "--json"]
     )
     assert data["forecast"] == {"issue": 7.0}
 
@@ -113,7 +113,7 @@ def test_bundled_scenarios_cite_their_sources() -> None:
         assert "KAPSARC" in load_scenario(name).sources["KTAB"]
 
 
-def test_bundled_china_cases_match_ktab_inputs(shared: Path) -> None:
+def test_bundled_china_cases_match_ktab_inputs(data: Path) -> None:
     from winset.scenario.load import load_scenario
 
     for name, file in (
@@ -121,7 +121,7 @@ def test_bundled_china_cases_match_ktab_inputs(shared: Path) -> None:
         ("china-soe-competitive", "SOE-Competitive"),
     ):
         bundled = load_scenario(name)
-        raw = load_scenario(shared / f"reference/ktab/{file}.csv")
+        raw = load_scenario(data / f"ktab/{file}.csv")
         issue = bundled.issue_names()[0]
         assert [a.name for a in bundled.actors] == [a.name for a in raw.actors]
         for a, b in zip(bundled.actors, raw.actors, strict=True):

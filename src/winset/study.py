@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-from winset.analysis.montecarlo import DrawSettings, draws_provenance, forecast_draws
+from winset.analysis.montecarlo import draws_provenance, forecast_draws
 from winset.analysis.sensitivity import (
     SensitivityResult,
     SensitivitySettings,
@@ -28,6 +28,7 @@ from winset.analysis.sensitivity import (
 from winset.analysis.sensitivity import sensitivity as run_sensitivity
 from winset.backtest.evaluate import BacktestResult, BacktestSettings, backtest_provenance
 from winset.backtest.evaluate import backtest as run_backtest
+from winset.draws import DrawSettings
 from winset.errors import InputError, Problem
 from winset.models.base import Model
 from winset.models.runner import Prepared, prepare

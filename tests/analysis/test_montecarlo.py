@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from samples import RANGED
-from winset.analysis.montecarlo import DrawSettings
+from winset.draws import DrawSettings
 from winset.cli import app
 from winset.draws import BLOCK, Interrupted, Uncertainty
 from winset.models.runner import run

@@ -27,8 +27,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def dev_path(shared):
-    return shared / "data/deu3/deu3-dev.csv"
+def dev_path(data):
+    return data / "deu3/deu3-dev.csv"
 
 
 @pytest.fixture

@@ -37,16 +37,16 @@ def test_eu_emissions_median_is_seven() -> None:
     assert run("eu-emissions-1994", "median").forecast["lag"] == 7.0
 
 
-def test_reference_file_agrees_with_bundled_scenario(shared) -> None:
+def test_reference_file_agrees_with_bundled_scenario(data) -> None:
     import csv
 
-    with open(shared / "reference/eum/eu_emissions.csv", newline="") as handle:
+    with open(data / "eum/eu_emissions.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     w = [float(r["Capability"]) * float(r["Salience"]) for r in rows]
     x = [float(r["Position"]) for r in rows]
     expected = sum(a * b for a, b in zip(w, x, strict=True)) / sum(w)
     assert run("eu-emissions-1994", "compromise").forecast["lag"] == pytest.approx(expected)
-    table = run(str(shared / "reference/eum/eu_emissions.csv"), "compromise").forecast["issue"]
+    table = run(str(data / "eum/eu_emissions.csv"), "compromise").forecast["issue"]
     assert table == pytest.approx(expected)
 
 

@@ -42,13 +42,13 @@ class TestEUMPaperQHalf(ModelContract):
     params = {"q": 0.5, "stop": "converged", "rounds": 30}
 
 
-def _reference(shared):
-    with open(shared / "reference/eum/reference_run_scholz_code.tsv", newline="") as handle:
+def _reference(data):
+    with open(data / "eum/reference_run_scholz_code.tsv", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def test_scholz_code_matches_reference_run(shared) -> None:
-    rows = _reference(shared)
+def test_scholz_code_matches_reference_run(data) -> None:
+    rows = _reference(data)
     result = run("eu-emissions-1994", "eum", variant="scholz-code", rounds=10)
     assert len(result.rounds) == len(rows) == 11
     for row, rnd in zip(rows, result.rounds, strict=True):
@@ -63,8 +63,8 @@ def test_scholz_code_matches_reference_run(shared) -> None:
     assert result.forecast["lag"] == pytest.approx(float(rows[-1]["median"]), abs=1e-6)
 
 
-def test_scholz_code_matches_published_table_except_round_two_median(shared) -> None:
-    with open(shared / "reference/eum/published_results.csv", newline="") as handle:
+def test_scholz_code_matches_published_table_except_round_two_median(data) -> None:
+    with open(data / "eum/published_results.csv", newline="") as handle:
         table = [r for r in csv.DictReader(handle) if r["source"] == "Scholz2011_Table2"]
     result = run("eu-emissions-1994", "eum", variant="scholz-code", rounds=8)
     for row in table:
@@ -78,9 +78,9 @@ def test_scholz_code_matches_published_table_except_round_two_median(shared) -> 
         assert ours == pytest.approx(float(row["value"]), abs=0.1), (row, ours)
 
 
-def test_reference_table_input_gives_the_same_run(shared) -> None:
+def test_reference_table_input_gives_the_same_run(data) -> None:
     # the published actor table read straight from its CSV (a 0-10 issue inferred from it)
-    table = run(str(shared / "reference/eum/eu_emissions.csv"), "eum", variant="scholz-code")
+    table = run(str(data / "eum/eu_emissions.csv"), "eum", variant="scholz-code")
     bundled = run("eu-emissions-1994", "eum", variant="scholz-code")
     assert table.forecast["issue"] == pytest.approx(bundled.forecast["lag"], abs=1e-9)
 
@@ -271,7 +271,7 @@ def test_vote_counting_is_exact_with_many_actors_on_a_grid() -> None:
 
 
 def test_fifty_actor_draws_do_not_depend_on_the_chunk_size() -> None:
-    from winset.analysis.montecarlo import DrawSettings
+    from winset.draws import DrawSettings
     from winset.study import Study, draws
 
     rng = np.random.default_rng(2)

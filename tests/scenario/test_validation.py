@@ -182,8 +182,8 @@ def test_decide_file_with_errors_is_rejected(shared: Path) -> None:
     ]
 
 
-def test_deu_table_is_named(shared: Path) -> None:
-    code, _, err = _validate(shared / "data/deu3/deu3-dev.csv")
+def test_deu_table_is_named(data: Path) -> None:
+    code, _, err = _validate(data / "deu3/deu3-dev.csv")
     assert code == 2 and "DEU table" in err
 
 
@@ -253,8 +253,8 @@ def test_bad_xlsx(tmp_path: Path) -> None:
     assert code == 2 and "not a readable .xlsx workbook" in err
 
 
-def test_ktab_csv_reads(shared: Path) -> None:
-    scenario = load_scenario(shared / "reference/ktab/SOE-Pol-Comp.csv")
+def test_ktab_csv_reads(data: Path) -> None:
+    scenario = load_scenario(data / "ktab/SOE-Pol-Comp.csv")
     assert len(scenario.actors) == 13
     assert len(scenario.issues) == 2
 

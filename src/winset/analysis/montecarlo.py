@@ -14,24 +14,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.draws.backends import check_workers
 from winset.draws.engine import (
     BLOCK,
-    MAX_DRAWS,
-    RANDOM_STREAM,
     Checkpoints,
-    check_draws,
+    DrawSettings,
     chunk_size_for,
     run_draws,
     workers_model,
 )
-from winset.draws.uncertainty import Uncertainty, check_distribution, solve_rows
+from winset.draws.uncertainty import Uncertainty, solve_rows
 from winset.models.base import Inputs, Model
 from winset.models.runner import Prepared, result_from_solution
 from winset.numbers import clean_units, quantile_summary
 from winset.results import Distribution, Provenance, RunResult
 from winset.scenario.arrays import ScenarioArrays, to_arrays
-from winset.seeds import check_seed, resolve_seed
 
 __all__ = [
     "DrawSettings",
@@ -42,45 +38,6 @@ __all__ = [
 
 HISTOGRAM_BINS = 30
 FloatArray = NDArray[np.float64]
-
-
-@dataclass(frozen=True)
-class DrawSettings:
-    """How to draw: how many, from which seed and distribution, and where to compute.
-
-    Only ``draws``, ``seed``, ``distribution`` and ``block`` determine the result; ``workers``,
-    ``scheduler`` and ``chunk_size`` only decide how it is computed.
-    """
-
-    draws: int
-    seed: int | None = None
-    distribution: str = "uniform"
-    workers: int = 1
-    scheduler: str | None = None
-    chunk_size: int | None = None
-    block: int = BLOCK
-
-    def checked(self, max_draws: int | None = None) -> DrawSettings:
-        """A validated copy with the seed resolved (drawn if none was given)."""
-        check_draws(self.draws, limit=MAX_DRAWS if max_draws is None else max_draws)
-        check_workers(self.workers)
-        check_seed(self.seed)
-        if self.block < 1:
-            raise ValueError("block must be positive")
-        return replace(
-            self,
-            seed=resolve_seed(self.seed),
-            distribution=check_distribution(self.distribution),
-        )
-
-    def determining(self) -> dict[str, Any]:
-        """The settings that determine the result (part of its provenance)."""
-        return {
-            "draws": self.draws,
-            "distribution": self.distribution,
-            "block": self.block,
-            "random_stream": RANDOM_STREAM,
-        }
 
 
 @dataclass(frozen=True, eq=False)

@@ -58,8 +58,8 @@ def run(
 ) -> None:
     """Forecast the outcome of a scenario with one model (with --draws: its distribution)."""
     from winset import study as services
-    from winset.analysis.montecarlo import DrawSettings
     from winset.cli.render import render
+    from winset.draws import DrawSettings
     from winset.scenario.levers import Levers, parse_set
 
     if draws is None:

@@ -77,8 +77,8 @@ def twolevel(
 ) -> None:
     """Per ratification path: can a deal be ratified, which, how likely; and the outcome."""
     from winset import study as services
-    from winset.analysis.montecarlo import DrawSettings
     from winset.cli import render as view
+    from winset.draws import DrawSettings
     from winset.scenario.levers import Levers, parse_set
     from winset.twolevel.analyse import TwoLevelSettings
     from winset.twolevel.problem import build

@@ -21,21 +21,24 @@ import hashlib
 import struct
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.draws.backends import open_backend
+from winset.draws.backends import check_workers, open_backend
+from winset.draws.uncertainty import check_distribution
 from winset.errors import InputError, Problem
 from winset.models.base import Model
+from winset.seeds import check_seed, resolve_seed
 
 __all__ = [
     "BLOCK",
     "RANDOM_STREAM",
     "Checkpoints",
     "DrawJob",
+    "DrawSettings",
     "Interrupted",
     "block_rng",
     "chunk_size_for",
@@ -127,6 +130,45 @@ def check_draws(draws: int, field: str = "draws", limit: int = MAX_DRAWS) -> int
     if not 1 <= draws <= limit:
         raise InputError(Problem("", field, f"must be between 1 and {limit:,}, not {draws:,}"))
     return int(draws)
+
+
+@dataclass(frozen=True)
+class DrawSettings:
+    """How to draw: how many, from which seed and distribution, and where to compute.
+
+    Only ``draws``, ``seed``, ``distribution`` and ``block`` determine the result; ``workers``,
+    ``scheduler`` and ``chunk_size`` only decide how it is computed.
+    """
+
+    draws: int
+    seed: int | None = None
+    distribution: str = "uniform"
+    workers: int = 1
+    scheduler: str | None = None
+    chunk_size: int | None = None
+    block: int = BLOCK
+
+    def checked(self, max_draws: int | None = None) -> DrawSettings:
+        """A validated copy with the seed resolved (drawn if none was given)."""
+        check_draws(self.draws, limit=MAX_DRAWS if max_draws is None else max_draws)
+        check_workers(self.workers)
+        check_seed(self.seed)
+        if self.block < 1:
+            raise ValueError("block must be positive")
+        return replace(
+            self,
+            seed=resolve_seed(self.seed),
+            distribution=check_distribution(self.distribution),
+        )
+
+    def determining(self) -> dict[str, Any]:
+        """The settings that determine the result (part of its provenance)."""
+        return {
+            "draws": self.draws,
+            "distribution": self.distribution,
+            "block": self.block,
+            "random_stream": RANDOM_STREAM,
+        }
 
 
 @dataclass(frozen=True)

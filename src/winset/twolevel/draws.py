@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.analysis.montecarlo import DrawSettings
+from winset.draws import DrawSettings
 from winset.draws.engine import BLOCK, Checkpoints, chunk_size_for, run_draws, workers_model
 from winset.draws.uncertainty import Uncertainty, solve_rows
 from winset.models.base import Model
