@@ -29,9 +29,7 @@ def test_run_json_contract() -> None:
 
 
 def test_run_csv_table_names_issue_issue(data: Path) -> None:
-    data = _json(
-        ["run", str(data / "eum/eu_emissions.csv"), "--model", "median", "--json"]
-    )
+    data = _json(["run", str(data / "eum/eu_emissions.csv"), "--model", "median", "--json"])
     assert data["forecast"] == {"issue": 7.0}
 
 

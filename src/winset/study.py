@@ -96,8 +96,10 @@ class Study:
     levers: Levers = field(default_factory=Levers)
 
     def prepared(self, counterfactual: bool = True) -> Prepared:
-        """The scenario (with the levers applied, unless ``counterfactual`` is False), the
-        model and its resolved parameters: every check, no work."""
+        """The scenario, the model and its resolved parameters: every check, no work.
+
+        The levers are applied unless ``counterfactual`` is False.
+        """
         scenario = self.scenario
         if not isinstance(scenario, Scenario):
             scenario = load_scenario(scenario)
@@ -230,7 +232,7 @@ def twolevel_draws(
 def search(
     study: Study, path: str, lever: str = "position", *, store: RunStore | None = None
 ) -> Done[Strategy]:
-    """What would it have taken for ``path`` to ratify an agreement?"""
+    """Find what it would have taken for ``path`` to ratify an agreement."""
     scenario = study.prepared().scenario
     budget = 20_000 if str(lever).strip().lower() == "position" else 4_000
     return _cached(
@@ -349,8 +351,10 @@ def whatif(
     *,
     store: RunStore | None = None,
 ) -> Done[Comparison]:
-    """The baseline and the counterfactual of ``study`` (its levers) through ``compute`` (a
-    service with its settings bound, e.g. ``lambda s: forecast(s, store=store)``)."""
+    """The baseline and the counterfactual of ``study`` (its levers), side by side.
+
+    ``compute`` is a service with its settings bound, e.g. ``lambda s: forecast(s, store=s)``.
+    """
     if not study.levers:
         raise InputError(Problem("", "set", "a what-if needs at least one lever"))
     base = compute(study.baseline())
@@ -377,8 +381,10 @@ def whatif(
 
 @dataclass(frozen=True)
 class ReportData:
-    """Everything the HTML report renders, computed by the services (the report computes
-    nothing of its own)."""
+    """Everything the HTML report renders, computed by the services.
+
+    The report computes nothing of its own.
+    """
 
     scenario: Scenario
     runs: tuple[RunResult, ...]
@@ -400,8 +406,10 @@ def report_data(
     store: RunStore | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ReportData:
-    """Compute what the report shows: every model's forecast, the first model's drivers,
-    draws when the scenario has ranges, and the two-level analysis with its searches.
+    """Compute what the report shows.
+
+    Every model's forecast, the first model's drivers, draws when the scenario has ranges, and
+    the two-level analysis with its searches.
 
     ``progress(step, done, total)`` is called before each step.
     """

@@ -41,25 +41,23 @@ def scenarios(draw: st.DrawFn, max_actors: int = 8, max_issues: int = 3) -> Scen
     """Valid scenarios: every actor present on every issue, positive total weight."""
     n = draw(st.integers(1, max_actors))
     m = draw(st.integers(1, max_issues))
-    issues = []
+    issues: list[dict[str, Any]] = []
+    scales: list[tuple[float, float]] = []
     for k in range(m):
         low = draw(st.sampled_from([0.0, -50.0, 10.0]))
         width = draw(st.sampled_from([1.0, 10.0, 100.0, 20000.0]))
-        issue = {"name": f"i{k}", "scale": [low, low + width]}
+        issue: dict[str, Any] = {"name": f"i{k}", "scale": [low, low + width]}
         if draw(st.booleans()):
             issue["status_quo"] = low + width * draw(_unit)
         issues.append(issue)
+        scales.append((low, width))
     actors = []
     for i in range(n):
         actors.append(
             {
                 "name": f"a{i}",
                 "capability": draw(st.floats(0.01, 100.0)),
-                "position": {
-                    f"i{k}": issues[k]["scale"][0]
-                    + draw(_unit) * (issues[k]["scale"][1] - issues[k]["scale"][0])
-                    for k in range(m)
-                },
+                "position": {f"i{k}": scales[k][0] + draw(_unit) * scales[k][1] for k in range(m)},
                 "salience": {f"i{k}": draw(st.floats(1.0, 100.0)) for k in range(m)},
             }
         )
@@ -141,6 +139,7 @@ class ModelContract:
         return model.solve(inp, params, variant, rng).forecast
 
     def test_info_is_complete(self) -> None:
+        """The metadata names the model, cites it and sums it up; defaults are valid."""
         info = self._model().info
         assert info.name == self.model_name
         assert info.citation and info.summary and info.title
@@ -150,6 +149,7 @@ class ModelContract:
     @_SETTINGS
     @given(inp=inputs())
     def test_deterministic_under_seed(self, inp: Inputs) -> None:
+        """The same inputs and seed give the same bytes."""
         a = self._solve(inp, seed=7)
         b = self._solve(inp, seed=7)
         assert a.tobytes() == b.tobytes()
@@ -157,6 +157,7 @@ class ModelContract:
     @_SETTINGS
     @given(inp=inputs())
     def test_forecast_shape_and_finite(self, inp: Inputs) -> None:
+        """One finite forecast per draw and issue."""
         f = self._solve(inp)
         assert f.shape == (inp.batch, inp.position.shape[2])
         assert np.all(np.isfinite(f))
@@ -164,6 +165,7 @@ class ModelContract:
     @_SETTINGS
     @given(inp=inputs())
     def test_forecast_within_range_of_positions(self, inp: Inputs) -> None:
+        """Forecasts lie within the positions (and the status quo)."""
         f = self._solve(inp)
         present = np.broadcast_to(inp.present, inp.position.shape)
         lo = np.where(present, inp.position, np.inf).min(axis=1)
@@ -176,6 +178,7 @@ class ModelContract:
     @_SETTINGS
     @given(inp=inputs(), data=st.data())
     def test_capability_scale_invariance(self, inp: Inputs, data: Any) -> None:
+        """Scaling every capability changes nothing."""
         factor = data.draw(st.sampled_from([0.001, 3.0, 1000.0]))
         a = self._solve(inp)
         b = self._solve(_scaled(inp, factor))
@@ -184,6 +187,7 @@ class ModelContract:
     @_SETTINGS
     @given(inp=inputs(), seed=st.integers(0, 1000))
     def test_actor_permutation_invariance(self, inp: Inputs, seed: int) -> None:
+        """The order of the actors changes nothing (unless the model says)."""
         if not self.permutation_invariant:
             return
         order = np.random.default_rng(seed).permutation(inp.capability.shape[1])
@@ -194,6 +198,7 @@ class ModelContract:
     @settings(max_examples=15, deadline=None, suppress_health_check=_HEALTH)
     @given(scenario=scenarios())
     def test_scenario_forecast_in_units_within_positions(self, scenario: Any) -> None:
+        """On scenarios, forecasts in units lie within the positions."""
         result = run(scenario, self._model(), params=self.params, variant=self.variant, seed=1)
         for k, issue in enumerate(scenario.issues):
             xs = [a.position[issue.name].value for a in scenario.actors]
@@ -204,6 +209,7 @@ class ModelContract:
             assert min(xs) - 1e-9 * span <= value <= max(xs) + 1e-9 * span, (k, value, xs)
 
     def test_model_and_result_pickle(self) -> None:
+        """The model and its result survive pickling (workers need it)."""
         model = self._model()
         assert pickle.loads(pickle.dumps(model)).info == model.info
         result = run("eu-emissions-1994", model, params=self.params, variant=self.variant)

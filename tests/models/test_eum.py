@@ -13,11 +13,10 @@ from typer.testing import CliRunner
 from winset.cli import app
 from winset.models import eum
 from winset.models.base import Inputs
-from winset.scenario.load import build_scenario
 from winset.models.registry import get_model
 from winset.models.runner import run
 from winset.scenario.arrays import to_arrays
-from winset.scenario.load import load_scenario
+from winset.scenario.load import build_scenario, load_scenario
 
 ACTORS = ["Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK", "Ireland",
           "Denmark", "Greece"]  # fmt: skip

@@ -265,3 +265,18 @@ def test_input_error_is_a_value_error() -> None:
     with pytest.raises(InputError) as info:
         load_scenario("no-such-bundled-scenario")
     assert "not a bundled scenario" in str(info.value)
+
+
+def test_a_validated_scenario_cannot_be_changed() -> None:
+    import copy
+    import pickle
+
+    from winset.scenario.load import load_scenario
+
+    scenario = load_scenario("eu-emissions-1994")
+    with pytest.raises(TypeError, match="cannot be changed"):
+        scenario.actors[0].position["lag"] = None  # type: ignore[index]
+    with pytest.raises(TypeError):
+        scenario.sources.update({"x": "y"})
+    assert pickle.loads(pickle.dumps(scenario)) == scenario
+    assert copy.deepcopy(scenario) == scenario

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from winset.analysis.montecarlo import DrawSettings
 from winset.cli import app
+from winset.draws import DrawSettings
 from winset.scenario.arrays import to_arrays
 from winset.scenario.levers import Levers
 from winset.scenario.load import load_scenario

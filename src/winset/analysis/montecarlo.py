@@ -67,8 +67,11 @@ class ForecastJob:
 
 
 def chunk_size(draws: int, chosen: int | None, model: Model, n_actors: int) -> int:
-    """Draws per chunk: the user's choice, else large enough to use the model's batch axis and
-    small enough to checkpoint often. Depends only on the run's settings, never on workers."""
+    """Draws per chunk: the user's choice, else a size that suits the model.
+
+    Large enough to use the model's batch axis, small enough to checkpoint often; it depends
+    only on the run's settings, never on the workers.
+    """
     per_chunk = 8 * BLOCK
     if model.info.iterative:
         per_chunk = max(BLOCK // 4, per_chunk * 10 // max(10, n_actors))

@@ -1,0 +1,1 @@
+"""Backtests: the models scored on recorded outcomes of real decisions (DEU data)."""

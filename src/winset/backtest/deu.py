@@ -1,5 +1,7 @@
-"""Reading DEU-format tables (Decision-making in the European Union; Thomson et al. 2006,
-Arregui & Perarnaud 2021) into arrays and scenarios.
+"""Reading DEU-format tables into arrays and scenarios.
+
+DEU is the data set Decision-making in the European Union (Thomson et al. 2006; DEU III:
+Arregui & Perarnaud 2021).
 
 One row per controversial issue: the proposal it belongs to, the procedure (COD co-decision,
 CNS consultation), the Council's voting rule (QMV, unanimity), the date of introduction, every
@@ -62,6 +64,7 @@ class DeuData:
 
     @property
     def n(self) -> int:
+        """The number of issues."""
         return len(self.issue)
 
     def proposals(self) -> tuple[NDArray[np.intp], tuple[str, ...]]:
@@ -71,6 +74,7 @@ class DeuData:
         return np.array([lookup[p] for p in self.proposal], dtype=np.intp), ids
 
     def subset(self, rows: NDArray[np.intp] | NDArray[np.bool_]) -> DeuData:
+        """The issues at ``rows`` (indices or a mask)."""
         idx = np.arange(self.n)[rows]
         return DeuData(
             source=self.source,
@@ -153,8 +157,11 @@ def _number(cell: str, where: tuple[int, str], source: str, problems: list[Probl
 
 
 def _date(cell: str, where: tuple[int, str], source: str, problems: list[Problem]) -> dt.date:
-    """dd-mm-yy or dd-mm-yyyy. A year-first 20AB-MM-CD is a dd-mm-yy cell that a spreadsheet
-    turned around (``2014-07-04`` was 14-07-04, 14 July 2004): it is read back as such."""
+    """A date written dd-mm-yy or dd-mm-yyyy.
+
+    A year-first 20AB-MM-CD is a dd-mm-yy cell that a spreadsheet turned around
+    (``2014-07-04`` was 14-07-04, 14 July 2004): it is read back as such.
+    """
     text = cell.strip()
     for fmt in ("%d-%m-%y", "%d-%m-%Y"):
         try:

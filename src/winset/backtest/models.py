@@ -77,8 +77,11 @@ def regime(day: dt.date) -> str:
 
 
 def council_weights(data: DeuData) -> FloatArray:
-    """Votes of each actor on each issue (N, A): Council weights at introduction, the EP and the
-    Commission by procedure (see the module docstring)."""
+    """Votes of each actor on each issue (N, A).
+
+    Council weights in force at introduction; the EP and the Commission by procedure (see the
+    module docstring).
+    """
     tables = {"EU15": EU15, "TRANSITIONAL": TRANSITIONAL, "NICE": NICE}
     out = np.zeros((data.n, len(ACTORS)))
     for i, (day, proc) in enumerate(zip(data.introduced, data.procedure, strict=True)):
@@ -122,9 +125,12 @@ def _actor(data: DeuData, name: str, fallback: FloatArray) -> FloatArray:
 
 
 def _procedural(data: DeuData, votes: FloatArray, fallback: FloatArray) -> FloatArray:
-    """The Commission proposes the point nearest its ideal that the Council (a qualified
-    majority of the votes present, or unanimity) and, under co-decision, the Parliament prefer
-    to the reference point; without a reference point, ``fallback``."""
+    """The procedural model's forecast of every issue (N,).
+
+    The Commission proposes the point nearest its ideal that the Council (a qualified majority
+    of the votes present, or unanimity) and, under co-decision, the Parliament prefer to the
+    reference point; without a reference point, ``fallback``.
+    """
     out = fallback.copy()
     states = np.array([a not in ("com", "ep") for a in ACTORS])
     com, ep = ACTORS.index("com"), ACTORS.index("ep")
@@ -238,6 +244,7 @@ def fit(name: str, base: dict[str, FloatArray], y: FloatArray) -> FloatArray:
 
 
 def predict(name: str, params: FloatArray, base: dict[str, FloatArray]) -> FloatArray:
+    """A fitted model's forecasts from its parameters and the fixed forecasts ``base``."""
     if name in ("shrink-reference", "shrink-commission"):
         toward = base["reference" if name == "shrink-reference" else "commission"]
         return base["compromise"] + params[0] * (toward - base["compromise"])

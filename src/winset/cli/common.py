@@ -84,9 +84,11 @@ def _line(problem: Problem) -> str:
 
 
 def handles_input_errors(func: F) -> F:
-    """Turn :class:`InputError` into one stderr line per problem and exit status 2; Ctrl-C and
-    an interrupted run into one line too. Any other exception is a bug and shows its
-    traceback."""
+    """Turn :class:`InputError` into one stderr line per problem and exit status 2.
+
+    Ctrl-C and an interrupted run give one line too. Any other exception is a bug and shows
+    its traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

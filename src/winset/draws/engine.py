@@ -105,16 +105,22 @@ def block_rng(seed: int, block: int, stream: int = 0) -> np.random.Generator:
 
 
 def workers_model(model: Model, workers: int, scheduler: str | None) -> Model:
-    """The model object to send to workers: one thread each when several processes share
-    the machine (a model's results never depend on its threads)."""
+    """The model object to send to workers.
+
+    One thread each when several processes share the machine (a model's results never depend
+    on its threads).
+    """
     if workers <= 1 and scheduler in (None, "serial"):
         return model
     return type(model)(threads=1)
 
 
 def chunk_size_for(draws: int, chunk_size: int | None, per_chunk: int, aligned: bool) -> int:
-    """Draws per chunk: the user's choice, else ``per_chunk``; a multiple of :data:`BLOCK`
-    when ``aligned`` (stochastic models, so that blocks are never split)."""
+    """Draws per chunk: the user's choice, else ``per_chunk``.
+
+    A multiple of :data:`BLOCK` when ``aligned`` (stochastic models, so that blocks are never
+    split).
+    """
     if chunk_size is not None and chunk_size < 1:
         raise InputError(Problem("", "chunk_size", f"must be at least 1, not {chunk_size}"))
     size = max(1, min(draws, chunk_size or per_chunk))

@@ -91,6 +91,7 @@ class ModelInfo:
 
     @property
     def default_variant(self) -> str:
+        """The first variant."""
         return self.variants[0]
 
     def resolve(
@@ -139,6 +140,7 @@ class Inputs:
 
     @property
     def batch(self) -> int:
+        """B, the number of draws."""
         return int(self.capability.shape[0])
 
     @classmethod

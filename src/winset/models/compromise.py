@@ -33,5 +33,6 @@ class CompromiseModel(Model):
     def solve(
         self, inputs: Inputs, params: Mapping[str, Any], variant: str, rng: np.random.Generator
     ) -> Solution:
+        """Forecast every draw of ``inputs`` (pure; no random numbers)."""
         w = effective_weights(inputs.capability, inputs.salience, inputs.present)
         return Solution(forecast=weighted_mean(inputs.position, w))

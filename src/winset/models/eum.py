@@ -65,7 +65,7 @@ def _pairwise_distance(x: FloatArray, scale: FloatArray) -> FloatArray:
 
 
 def _powered(d: FloatArray, r: FloatArray | None) -> FloatArray:
-    """d ** r with r broadcast from (B, n) over the last axis's rows; r None means 1."""
+    """D ** r with r broadcast from (B, n) over the last axis's rows; r None means 1."""
     return d if r is None else d ** r[:, :, None]
 
 
@@ -378,10 +378,10 @@ class EUMModel(Model):
     def solve(
         self, inputs: Inputs, params: Mapping[str, Any], variant: str, rng: np.random.Generator
     ) -> Solution:
-        """Blocks of draws (each small enough to stay in cache) on up to ``self.threads``
-        threads (default: every core).
+        """Solve blocks of draws, each small enough to stay in cache, on threads.
 
-        Draws are independent, so the blocks' results do not depend on how they are split.
+        Up to ``self.threads`` threads (default: every core). Draws are independent, so the
+        blocks' results do not depend on how they are split.
         """
         batch, n, _ = inputs.position.shape
         block = max(1, _BLOCK_CELLS // max(1, n * n))

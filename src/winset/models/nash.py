@@ -104,6 +104,7 @@ class NashModel(Model):
     def solve(
         self, inputs: Inputs, params: Mapping[str, Any], variant: str, rng: np.random.Generator
     ) -> Solution:
+        """Forecast every draw of ``inputs`` (pure; no random numbers)."""
         x = inputs.position
         participate = (
             inputs.present[None, :, :] & (inputs.salience > 0) & (inputs.capability[:, :, None] > 0)

@@ -34,8 +34,9 @@ def _est(e: Estimate) -> str:
 
 
 def build_report(data: ReportData, interactive: bool = False) -> str:
-    """The report of results already computed (see :func:`winset.study.report_data`), as one
-    self-contained HTML string.
+    """The report of results already computed, as one self-contained HTML string.
+
+    ``data`` comes from :func:`winset.study.report_data`.
 
     ``interactive`` draws the issue pictures with Plotly (hover for values) instead of static
     SVG; the Plotly library is embedded, so the file still works offline.

@@ -65,8 +65,11 @@ def _segment_points(problem: TwoLevel, path: PathArrays) -> np.ndarray | None:
 
 
 def plot_twolevel(scenario: Scenario, result: TwoLevelResult, ax: Axes | None = None) -> Figure:
-    """Two issues: the reversion point, actors, blocs (by seats), each path's win-set, the
-    agreement forecasts and the outcome. A one-issue scenario is drawn on a line."""
+    """The plane of the first two issues, with win-sets and the outcome.
+
+    The reversion point, actors, blocs (by seats), each path's win-set, the agreement forecasts
+    and the outcome. A one-issue scenario is drawn on a line.
+    """
     problem = build(scenario)
     if problem.dims < 2:
         return _plot_line(scenario, problem, result, ax)

@@ -110,14 +110,17 @@ class ScenarioArrays:
 
     @property
     def n_actors(self) -> int:
+        """n, the number of actors."""
         return len(self.actors)
 
     @property
     def n_issues(self) -> int:
+        """m, the number of issues."""
         return len(self.issues)
 
     @property
     def has_ranges(self) -> bool:
+        """Whether any value has an uncertainty range."""
         pairs = [
             (self.capability_low, self.capability_high),
             (self.position_low, self.position_high),

@@ -16,12 +16,11 @@ reported with the path of the field it concerns.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
-    "QUOTAS",
     "SALIENCE_MAX",
     "Actor",
     "Bloc",
@@ -40,6 +39,30 @@ __all__ = [
 
 SALIENCE_MAX = 100.0
 """Saliences are written on 0-100 in scenario files (0-1 tables are converted on load)."""
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenDict(dict[K, V]):
+    """A dict that cannot be changed: a validated scenario's mappings stay as they were read."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("a validated scenario cannot be changed; build a new one")
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FrozenDict[K, V]:
+        return self
+
+
+def _freeze(value: dict[Any, Any]) -> FrozenDict[Any, Any]:
+    return FrozenDict(value)
 
 
 class _Frozen(BaseModel):
@@ -63,19 +86,24 @@ class Estimate(_Frozen):
 
     @property
     def low(self) -> float:
+        """The low end of the range (the value if there is none)."""
         return self.range[0] if self.range is not None else self.value
 
     @property
     def high(self) -> float:
+        """The high end of the range (the value if there is none)."""
         return self.range[1] if self.range is not None else self.value
 
     def source_ids(self) -> tuple[str, ...]:
+        """The ids of the value's sources."""
         if self.source is None:
             return ()
         return (self.source,) if isinstance(self.source, str) else tuple(self.source)
 
 
 Number = Annotated[Estimate, BeforeValidator(_bare_number_to_estimate)]
+Values = Annotated[dict[str, Number], AfterValidator(_freeze)]
+"""Per-issue values (positions, saliences): a mapping from issue name to a number."""
 
 
 class Issue(_Frozen):
@@ -89,21 +117,24 @@ class Issue(_Frozen):
     label: str | None = None
     unit: str | None = None
     scale: tuple[float, float] = (0.0, 100.0)
-    anchors: dict[float, str] = Field(default_factory=dict)
+    anchors: Annotated[dict[float, str], AfterValidator(_freeze)] = Field(default_factory=dict)
     status_quo: Number | None = None
     outcome: Number | None = None
     description: str | None = None
 
     @property
     def low(self) -> float:
+        """The scale's low end."""
         return self.scale[0]
 
     @property
     def high(self) -> float:
+        """The scale's high end."""
         return self.scale[1]
 
     @property
     def title(self) -> str:
+        """The label, else the name."""
         return self.label or self.name
 
 
@@ -113,10 +144,9 @@ class Actor(_Frozen):
     name: str = Field(min_length=1)
     description: str | None = None
     side: str | None = None
-    group: str | None = None
     capability: Number
-    position: dict[str, Number] = Field(default_factory=dict)
-    salience: dict[str, Number] = Field(default_factory=dict)
+    position: Values = Field(default_factory=dict)
+    salience: Values = Field(default_factory=dict)
 
 
 class Influence(_Frozen):
@@ -129,11 +159,6 @@ class Influence(_Frozen):
     note: str | None = None
 
 
-QUOTAS = ("majority", "present-majority", "two-thirds", "unanimity")
-"""Named quotas of a ratifying body: more than half of the members, more than half of those
-present, two thirds of the members, all of them. A body may also give a number of seats."""
-
-
 class Bloc(_Frozen):
     """A voting bloc of a legislature (or a veto player): seats, ideal point, salience.
 
@@ -144,8 +169,8 @@ class Bloc(_Frozen):
     name: str = Field(min_length=1)
     seats: int = Field(default=1, ge=0)
     actor: str | None = None
-    position: dict[str, Number] = Field(default_factory=dict)
-    salience: dict[str, Number] = Field(default_factory=dict)
+    position: Values = Field(default_factory=dict)
+    salience: Values = Field(default_factory=dict)
     source: str | tuple[str, ...] | None = None
     note: str | None = None
 
@@ -163,8 +188,8 @@ class Body(_Frozen):
     present: int | None = Field(default=None, ge=1)
     blocs: tuple[Bloc, ...] = ()
     actor: str | None = None
-    position: dict[str, Number] = Field(default_factory=dict)
-    salience: dict[str, Number] = Field(default_factory=dict)
+    position: Values = Field(default_factory=dict)
+    salience: Values = Field(default_factory=dict)
     note: str | None = None
 
 
@@ -219,7 +244,7 @@ class Ratification(_Frozen):
     """
 
     version: Literal[1] = 1
-    reversion: dict[str, Number] = Field(default_factory=dict)
+    reversion: Values = Field(default_factory=dict)
     sides: tuple[Side, ...] = Field(min_length=1)
     note: str | None = None
 
@@ -230,7 +255,7 @@ class Scenario(_Frozen):
     format: Literal["winset/1"] = "winset/1"
     name: str = Field(min_length=1)
     description: str | None = None
-    sources: dict[str, str] = Field(default_factory=dict)
+    sources: Annotated[dict[str, str], AfterValidator(_freeze)] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = Field(min_length=1)
     actors: tuple[Actor, ...] = Field(min_length=1)
@@ -238,12 +263,15 @@ class Scenario(_Frozen):
     ratification: Ratification | None = None
 
     def issue_names(self) -> tuple[str, ...]:
+        """The issues' names, in order."""
         return tuple(issue.name for issue in self.issues)
 
     def actor_names(self) -> tuple[str, ...]:
+        """The actors' names, in order."""
         return tuple(actor.name for actor in self.actors)
 
     def issue(self, name: str) -> Issue:
+        """The issue called ``name`` (KeyError if there is none)."""
         for issue in self.issues:
             if issue.name == name:
                 return issue

@@ -53,8 +53,11 @@ DEFAULT_NOISE = 0.05
 
 @dataclass(frozen=True)
 class TwoLevelSettings:
-    """How Level II is solved: which agreement in a set (``nearest`` to the Level-I forecast,
-    or the negotiators' ``nash`` solution) and the noise of the random-utility votes."""
+    """How Level II is solved.
+
+    Which agreement in a set: ``nearest`` to the Level-I forecast, or the negotiators' ``nash``
+    solution; and the noise of the random-utility votes.
+    """
 
     solution: str = "nearest"
     noise: float = DEFAULT_NOISE

@@ -131,9 +131,11 @@ def _problem_for_draw(
 
 @dataclass(frozen=True, eq=False)
 class TwoLevelJob:
-    """The draw engine's job: per draw, which combinations can ratify, which is chosen, the
-    outcome. Row layout: P ratifiable flags, the chosen combination's index (-1: none), then the
-    outcome on [0, 1] scales (m)."""
+    """The draw engine's job: per draw, which combinations ratify, which is chosen, the outcome.
+
+    Row layout: P ratifiable flags, the chosen combination's index (-1: none), then the outcome
+    on [0, 1] scales (m).
+    """
 
     uncertainty: Uncertainty
     problem: TwoLevel
@@ -208,8 +210,10 @@ def twolevel_draws(
     progress: Callable[[int, int], None] | None = None,
     notice: Callable[[str], None] | None = None,
 ) -> TwoLevelDraws:
-    """``draws.draws`` draws of the scenario's uncertain values through the whole two-level
-    analysis (both settings checked; ``draws.seed`` resolved)."""
+    """Draws of the scenario's uncertain values through the whole two-level analysis.
+
+    Both settings must be checked (``draws.seed`` resolved).
+    """
     if draws.seed is None:
         raise ValueError("draw settings must be checked (the seed resolved) first")
     problem = build(prepared.scenario)

@@ -1,4 +1,4 @@
-"""Strategy search: what would it have taken for a path to ratify an agreement?
+"""Strategy search: what it would have taken for a path to ratify an agreement.
 
 Levers searched:
 
@@ -163,8 +163,11 @@ def _halfspace_costs(body: BodyArrays, points: FloatArray, q: FloatArray) -> Flo
 
 
 def _cover_cost(seats: NDArray[np.int64], costs: FloatArray, quota: int) -> FloatArray:
-    """Minimum total cost of blocs whose seats reach ``quota``, for every candidate (column of
-    ``costs``, which is (b, P)): a knapsack over seats, one row of the table kept at a time."""
+    """Minimum total cost of blocs whose seats reach ``quota``, for every candidate.
+
+    ``costs`` is (b, P), a column per candidate: a knapsack over seats, one row of the table
+    kept at a time.
+    """
     total = int(seats.sum())
     row = np.full((costs.shape[1], total + 1), np.inf)
     row[:, 0] = 0.0
@@ -200,8 +203,10 @@ LEVERS = ("position", "salience")
 def _salience_costs(
     body: BodyArrays, points: FloatArray, q: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """(b, P) costs of the cheapest salience change that makes each bloc prefer each point, and
-    the new weights (b, P, m)."""
+    """Costs (b, P) of the cheapest salience change making each bloc prefer each point.
+
+    Also the new weights (b, P, m).
+    """
     ideal = body.ideal[:, None, :]
     c = (points[None, :, :] - ideal) ** 2 - (q[None, None, :] - ideal) ** 2
     w = np.broadcast_to(body.weight[:, None, :], c.shape)

@@ -109,6 +109,7 @@ class AgreementSet:
 
     @property
     def empty(self) -> bool:
+        """Whether no agreement can be ratified."""
         return self.points.shape[0] == 0
 
     def bounds(self) -> tuple[FloatArray, FloatArray]:
@@ -131,8 +132,10 @@ def grid(lo: FloatArray, hi: FloatArray, budget: int = GRID_POINTS) -> FloatArra
 def member_fn(
     bodies: list[BodyArrays], lo: FloatArray, hi: FloatArray, q: FloatArray
 ) -> Callable[[FloatArray], BoolArray]:
-    """The membership test of an agreement set: inside the box [lo, hi] and ratified by every
-    body (against the reversion point q)."""
+    """The membership test of an agreement set.
+
+    Inside the box [lo, hi] and ratified by every body (against the reversion point q).
+    """
 
     def member(points: FloatArray) -> BoolArray:
         ok = np.all((points >= lo - 1e-12) & (points <= hi + 1e-12), axis=1)
@@ -148,8 +151,10 @@ def member_fn(
 def agreement_set(
     problem: TwoLevel, pair: tuple[PathArrays, ...], budget: int = GRID_POINTS
 ) -> AgreementSet:
-    """The agreement set of one path per side: exact on one issue, sampled on more (a grid of
-    about ``budget`` points)."""
+    """The agreement set of one path per side.
+
+    Exact on one issue, sampled on more (a grid of about ``budget`` points).
+    """
     lo, hi = problem.box(pair)
     q = problem.reversion
     bodies = [body for path in pair for body in path.bodies]

@@ -1,0 +1,1 @@
+"""The scenarios shipped with winset (YAML files; see ``winset scenarios``)."""
