@@ -155,3 +155,29 @@ def test_version() -> None:
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_every_kind_is_stored_listed_and_shown_again(tmp_path: Path, data: Path) -> None:
+    store = ["--store", str(tmp_path / "s.sqlite")]
+    commands = [
+        ["twolevel", "iraq-2011"],
+        ["twolevel", "iraq-2011", "--path", "notification"],
+        ["sensitivity", "eu-emissions-1994", "--no-sobol"],
+        ["backtest", str(data / "deu3/deu3-dev.csv"), "--bootstrap", "20", "--seed", "1"],
+        ["run", "eu-emissions-1994", "--set", "Germany.salience.lag=20"],
+    ]
+    for args in commands:
+        done = runner.invoke(app, [*args, *store])
+        assert done.exit_code == 0, done.output
+    listed = json.loads(runner.invoke(app, ["runs", "--json", *store]).stdout)
+    kinds = {r["kind"] for r in listed}
+    assert {"twolevel", "sensitivity", "backtest", "whatif", "run"} <= kinds
+    for r in listed:
+        assert len(r["id"]) == 64 and "settings" in r and "seed" in r
+        shown = runner.invoke(app, ["show", r["id"][:8], *store])
+        assert shown.exit_code == 0, shown.output
+        assert "from the run store" in shown.stdout
+        again = json.loads(runner.invoke(app, ["show", r["id"], "--json", *store]).stdout)
+        assert again["run_id"] == r["id"]
+    backtest = next(r for r in listed if r["kind"] == "backtest")
+    assert backtest["seed"] == 1 and backtest["settings"]["resamples"] == 20
