@@ -14,14 +14,21 @@ __all__ = ["InputError", "Problem"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one input: where (``source`` and ``field``) and what."""
+    """One thing wrong with one input: where (``source``, ``line`` and ``field``) and what.
+
+    Printed as ``source:line: field: message`` (the parts that are known).
+    """
 
     source: str
     field: str
     message: str
+    line: int | None = None
 
     def __str__(self) -> str:
-        where = f"{self.source}: " if self.source else ""
+        where = self.source
+        if self.line is not None:
+            where = f"{where}:{self.line}" if where else f"line {self.line}"
+        where = f"{where}: " if where else ""
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
 

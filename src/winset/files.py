@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from winset.errors import InputError, Problem
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "write_table"]
 
 
 def _refuse(path: Path, message: str) -> InputError:
@@ -73,3 +75,31 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_table(path: str | Path, sheets: Mapping[str, Any]) -> None:
+    """Write tables (pandas DataFrames by name): ``.csv`` the first, ``.xlsx`` a sheet each.
+
+    Text that starts like a formula (``=``, ``+``, ``-``, ``@``) is written as text.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise _refuse(path, "write a .csv or an .xlsx file (give one of those names)")
+    frames = list(sheets.items())
+    if suffix == ".csv":
+        write_atomic(path, frames[0][1].to_csv(index=False))
+        return
+    import io
+
+    import pandas as pd
+
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in frames:
+            frame.to_excel(writer, sheet_name=name[:31], index=False)
+            for row in writer.sheets[name[:31]].iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "@")):
+                        cell.data_type = "s"
+    write_atomic(path, buf.getvalue())

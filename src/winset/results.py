@@ -133,6 +133,23 @@ class Result:
         """A tidy table of the result."""
         raise NotImplementedError
 
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The result as named tables (an Excel export's sheets): the result and provenance."""
+        return {"result": self.to_frame(), "provenance": provenance_frame(self)}
+
+
+def provenance_frame(result: Result) -> pd.DataFrame:
+    """The run id and provenance as a two-column table (field, value)."""
+    import json
+
+    import pandas as pd
+
+    rows = [("run_id", result.run_id)] + [
+        (k, v if isinstance(v, str | int | float) or v is None else json.dumps(v))
+        for k, v in result.provenance.to_dict().items()
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"])
+
 
 def frame(rows: list[dict[str, Any]], columns: list[str], provenance: Provenance) -> pd.DataFrame:
     """A DataFrame of ``rows`` with ``columns`` and the provenance in ``attrs``."""
@@ -246,6 +263,44 @@ class RunResult(Result):
                 for actor, x in ir.positions.items():
                     add("position", r.round, name, actor, x)
         return frame(rows, ["kind", "round", "issue", "actor", "value"], self.provenance)
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """Tables of the forecast (with the draws' summary), the rounds and the moves."""
+        import pandas as pd
+
+        forecast = []
+        for issue, value in self.forecast.items():
+            row: dict[str, Any] = {
+                "issue": issue,
+                "forecast": value,
+                "unit": self.units.get(issue, ""),
+            }
+            if issue in self.distribution:
+                d = self.distribution[issue]
+                row.update({"mean": d.mean, "p10": d.p10, "p50": d.p50, "p90": d.p90, "n": d.n})
+            forecast.append(row)
+        out = {"forecast": pd.DataFrame(forecast)}
+        if self.rounds:
+            rounds = [
+                {"round": r.round, "issue": name, "actor": actor, "position": x}
+                for r in self.rounds
+                for name, ir in r.issues.items()
+                for actor, x in ir.positions.items()
+            ]
+            out["rounds"] = pd.DataFrame(rounds)
+            summary = [
+                {"round": r.round, "issue": name, "median": ir.median, "mean": ir.mean}
+                for r in self.rounds
+                for name, ir in r.issues.items()
+            ]
+            out["medians"] = pd.DataFrame(summary)
+            moves = [
+                {"round": r.round, **m} for r in self.rounds for m in r.extras.get("moves", [])
+            ]
+            if moves:
+                out["moves"] = pd.DataFrame(moves)
+        out["provenance"] = provenance_frame(self)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of DESIGN.md's ``winset run --json`` contract."""

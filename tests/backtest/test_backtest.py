@@ -77,9 +77,27 @@ def test_loader_cells_missing_empty_and_absent() -> None:
 
 def test_loader_reads_turned_around_dates() -> None:
     text = _table([_row("p", "a", "1", intro="2014-07-04", pcom="1", scom="1"),
-                   _row("p", "b", "1", intro="14-12-1999", pcom="1", scom="1")])  # fmt: skip
+                   _row("p", "b", "1", intro="14-12-1999", pcom="1", scom="1"),
+                   _row("p", "c", "1", intro="1930-05-05", pcom="1", scom="1")])  # fmt: skip
     data = read_deu_text(text, "t.csv")
-    assert data.introduced == (dt.date(2004, 7, 14), dt.date(1999, 12, 14))
+    assert data.introduced == (
+        dt.date(2004, 7, 14), dt.date(1999, 12, 14), dt.date(2005, 5, 30)
+    )  # fmt: skip
+
+
+def test_eu15_files_without_later_members_columns() -> None:
+    later = ("bu", "cr", "cy", "cz", "ee", "hu", "lv", "lt", "mt", "pl", "ro", "si", "sk")
+    text = _table([_row("p", "a", "40", pcom="50", scom="80", pde="30", sde="50")])
+    lines = text.splitlines()
+    header = lines[0].split(",")
+    keep = [k for k, h in enumerate(header) if h[1:] not in later or h in ("prnr", "proc")]
+    eu15 = "\n".join(",".join(line.split(",")[k] for k in keep) for line in lines) + "\n"
+    data = read_deu_text(eu15, "eu15.csv")
+    present = dict(zip(ACTORS, data.present[0], strict=True))
+    assert present["com"] and present["de"] and not present["pl"]
+    broken = eu15.replace(",sde,", ",xde,", 1)
+    with pytest.raises(InputError, match="missing column\\(s\\): sde"):
+        read_deu_text(broken, "eu15.csv")
 
 
 @pytest.mark.parametrize(

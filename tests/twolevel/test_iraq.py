@@ -146,11 +146,13 @@ def test_ratification_section_is_validated(iraq) -> None:
         d["ratification"]["sides"][1]["paths"][0]["bodies"][0]["blocs"][6]["position"] = {}
 
     assert _broken(iraq, negotiator) == [
-        "iraq.yaml: ratification.sides[0].negotiator: unknown actor 'Nobody'"
+        "iraq.yaml: ratification.sides['US'].negotiator: unknown actor 'Nobody'"
     ]
     assert "400 seats is not between 1 and 325" in _broken(iraq, quota)[0]
     assert "unknown path 'treaty'" in _broken(iraq, red_line)[0]
-    assert any("blocs[6].position.troops: missing" in p for p in _broken(iraq, bloc_position))
+    assert any(
+        "blocs['Gorran'].position.troops: missing" in p for p in _broken(iraq, bloc_position)
+    )
 
 
 def test_validate_command_reports_ratification_problems(iraq, tmp_path) -> None:
@@ -160,7 +162,10 @@ def test_validate_command_reports_ratification_problems(iraq, tmp_path) -> None:
     path.write_text(yaml.safe_dump(data))
     out = runner.invoke(app, ["validate", str(path)])
     assert out.exit_code == 2
-    assert "blocs[0].seats" in out.output and "Traceback" not in out.output
+    # the file, the line of the value, and the field by the names in the file
+    assert f"{path}:" in out.output and "Traceback" not in out.output
+    assert "sides['Iraq'].paths['parliament']" in out.output
+    assert "blocs['Iraqiya'].seats: -1 is below 0" in out.output
 
 
 def test_every_value_says_reported_or_estimated(iraq) -> None:

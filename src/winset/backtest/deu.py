@@ -159,8 +159,9 @@ def _number(cell: str, where: tuple[int, str], source: str, problems: list[Probl
 def _date(cell: str, where: tuple[int, str], source: str, problems: list[Problem]) -> dt.date:
     """A date written dd-mm-yy or dd-mm-yyyy.
 
-    A year-first 20AB-MM-CD is a dd-mm-yy cell that a spreadsheet turned around
-    (``2014-07-04`` was 14-07-04, 14 July 2004): it is read back as such.
+    A year-first 19AB-MM-CD or 20AB-MM-CD is a dd-mm-yy cell that a spreadsheet read as
+    yy-mm-dd: ``2014-07-04`` was 14-07-04 (14 July 2004), ``1930-05-05`` was 30-05-05 (30 May
+    2005). It is read back as such.
     """
     text = cell.strip()
     for fmt in ("%d-%m-%y", "%d-%m-%Y"):
@@ -169,7 +170,7 @@ def _date(cell: str, where: tuple[int, str], source: str, problems: list[Problem
         except ValueError:
             pass
     parts = text.split("-")
-    if len(parts) == 3 and len(parts[0]) == 4 and parts[0].startswith("20"):
+    if len(parts) == 3 and len(parts[0]) == 4 and parts[0][:2] in ("19", "20"):
         try:
             return dt.datetime.strptime(f"{parts[0][2:]}-{parts[1]}-{parts[2]}", "%d-%m-%y").date()
         except ValueError:
@@ -193,10 +194,24 @@ def read_deu_text(text: str, source: str) -> DeuData:
     """Parse a DEU table; :class:`InputError` lists every malformed cell by row and column."""
     reader = csv.DictReader(io.StringIO(text))
     header = reader.fieldnames or []
-    missing = [c for c in (*REQUIRED, *(f"p{a}" for a in ACTORS), *(f"s{a}" for a in ACTORS))
-               if c not in header]  # fmt: skip
+    # every file has the Commission and the Parliament; member states' columns may be absent
+    # (files of the EU-15 years have none for later members): such a state took no part
+    needed = (*REQUIRED, "pcom", "scom", "pep", "sep")
+    missing = [c for c in needed if c not in header]
+    missing += [
+        f"{'s' if f'p{a}' in header else 'p'}{a}"
+        for a in MEMBER_STATES
+        if (f"p{a}" in header) != (f"s{a}" in header)
+    ]
     if missing:
-        raise InputError(Problem(source, "header", f"missing column(s): {', '.join(missing)}"))
+        raise InputError(
+            Problem(
+                source,
+                "header",
+                f"missing column(s): {', '.join(missing)} (each actor needs p<actor> and "
+                "s<actor>; see data/deu3/README.md)",
+            )
+        )
     problems: list[Problem] = []
     rows: list[dict[str, object]] = []
     skipped: list[str] = []
@@ -222,8 +237,12 @@ def read_deu_text(text: str, source: str) -> DeuData:
             problems.append(
                 Problem(source, f"row {r}.counvte", f"{row['counvte']!r} is not QMV or unanimity")
             )
-        pos = np.array([_number(row[f"p{a}"], (r, f"p{a}"), source, problems) for a in ACTORS])
-        sal = np.array([_number(row[f"s{a}"], (r, f"s{a}"), source, problems) for a in ACTORS])
+        pos = np.array(
+            [_number(row.get(f"p{a}") or "", (r, f"p{a}"), source, problems) for a in ACTORS]
+        )
+        sal = np.array(
+            [_number(row.get(f"s{a}") or "", (r, f"s{a}"), source, problems) for a in ACTORS]
+        )
         rows.append(
             {
                 "proposal": row["prnr"].strip(),

@@ -13,6 +13,7 @@ import typer
 
 from winset._version import __version__
 from winset.cli.backtest import backtest
+from winset.cli.convert import convert, template
 from winset.cli.report import report
 from winset.cli.run import run
 from winset.cli.scenarios import models, scenarios, validate
@@ -50,6 +51,9 @@ def _root(
 for command in (run, validate, scenarios, models, runs, show, report, sensitivity, twolevel):
     app.command()(command)
 app.command()(backtest)
+app.command()(__import__("winset.cli.serve", fromlist=["serve"]).serve)
+app.command()(convert)
+app.command()(template)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ import typer
 
 from winset.cli.common import (
     JsonOption,
+    OutputOption,
     SeedOption,
     StoreOption,
     console,
@@ -16,6 +17,7 @@ from winset.cli.common import (
     open_store,
     print_json,
     say,
+    write_output,
 )
 
 __all__ = ["backtest"]
@@ -39,6 +41,7 @@ def backtest(
         Path | None, typer.Option("--report", help="Write an HTML page with plots.")
     ] = None,
     json_out: JsonOption = False,
+    output: OutputOption = None,
     store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
 ) -> None:
@@ -56,6 +59,7 @@ def backtest(
         from winset.report.backtest import backtest_html
 
         write_atomic(report, backtest_html(done.result))
+    write_output(output, done.result)
     if json_out:
         print_json(done.result.to_dict())
         return

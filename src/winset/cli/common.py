@@ -126,7 +126,7 @@ def print_json(data: Any) -> None:
 
 def say(text: str) -> None:
     """One notice line on stderr (dim when it is a terminal)."""
-    err_console.print(text, style="dim", markup=False, highlight=False)
+    err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def parse_params(items: list[str] | None) -> dict[str, str]:
@@ -228,6 +228,56 @@ SetOption = Annotated[
         "--set", help="What-if: ACTOR.position.ISSUE=V, ACTOR.salience.ISSUE=V, ACTOR.capability=V."
     ),
 ]
+SheetOption = Annotated[
+    str | None, typer.Option("--sheet", help="Tables: the workbook sheet to read.")
+]
+ScaleOption = Annotated[
+    str | None,
+    typer.Option("--scale", help="Tables: the issues' scale MIN:MAX (e.g. 0:10)."),
+]
+UnitOption = Annotated[str | None, typer.Option("--unit", help="Tables: the issues' unit.")]
+IssueOption = Annotated[
+    str | None, typer.Option("--issue", help="Tables: the name of a one-issue table's issue.")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", help="Also write the results as a table: FILE.csv or FILE.xlsx."),
+]
+
+
+def read_input(
+    spec: str,
+    sheet: str | None = None,
+    scale: str | None = None,
+    unit: str | None = None,
+    issue: str | None = None,
+) -> Any:
+    """Read a scenario for a command: print the reader's notices on stderr, return it."""
+    from winset.scenario.load import read_scenario
+    from winset.scenario.tables import TableOptions, parse_scale
+
+    options = TableOptions(
+        sheet=sheet,
+        scale=parse_scale(scale, "--scale") if scale is not None else None,
+        unit=unit,
+        issue=issue,
+    )
+    loaded = read_scenario(spec, options)
+    for notice in loaded.notices:
+        say(f"{spec}: {notice}")
+    return loaded.scenario
+
+
+def write_output(path: Path | None, result: Any) -> None:
+    """Write a result's tables to ``path`` (.csv: the tidy table; .xlsx: a sheet each)."""
+    if path is None:
+        return
+    from winset.files import write_table
+
+    write_table(path, result.sheets())
+    say(f"wrote {path}")
+
+
 RemoveOption = Annotated[
     list[str] | None,
     typer.Option("--remove", help="What-if: remove an actor (and undo its influence)."),

@@ -9,16 +9,21 @@ import typer
 from winset.cli.common import (
     ChunkOption,
     DistributionOption,
+    IssueOption,
     JsonOption,
     ModelOption,
+    OutputOption,
     ParamOption,
     RemoveOption,
     RoundsOption,
+    ScaleOption,
     ScenarioArgument,
     SchedulerOption,
     SeedOption,
     SetOption,
+    SheetOption,
     StoreOption,
+    UnitOption,
     VariantOption,
     WorkersOption,
     console,
@@ -27,7 +32,9 @@ from winset.cli.common import (
     parse_params,
     print_json,
     progress_bar,
+    read_input,
     say,
+    write_output,
 )
 from winset.errors import InputError, Problem
 
@@ -53,6 +60,11 @@ def run(
     set_: SetOption = None,
     remove: RemoveOption = None,
     json_out: JsonOption = False,
+    output: OutputOption = None,
+    sheet: SheetOption = None,
+    scale: ScaleOption = None,
+    unit: UnitOption = None,
+    issue: IssueOption = None,
     store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
 ) -> None:
@@ -73,7 +85,12 @@ def run(
                 raise InputError(Problem("", name, "only applies with --draws N"))
     levers = Levers(values=tuple(parse_set(s) for s in set_ or ()), remove=tuple(remove or ()))
     the_study = services.Study(
-        scenario, model, variant=variant, params=parse_params(param), rounds=rounds, levers=levers
+        read_input(scenario, sheet, scale, unit, issue),
+        model,
+        variant=variant,
+        params=parse_params(param),
+        rounds=rounds,
+        levers=levers,
     )
     the_study.prepared()  # every check before the store is opened
     run_store = open_store(store, no_store)
@@ -99,6 +116,7 @@ def run(
             return services.forecast(s, seed=seed, store=run_store)
 
     done = services.whatif(the_study, compute, store=run_store) if levers else compute(the_study)
+    write_output(output, done.result)
     if json_out:
         print_json(done.result.to_dict())
         return

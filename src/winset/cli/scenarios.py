@@ -7,27 +7,50 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from winset.cli.common import JsonOption, console, handles_input_errors, print_json
+from winset.cli.common import (
+    IssueOption,
+    JsonOption,
+    ScaleOption,
+    SheetOption,
+    UnitOption,
+    console,
+    handles_input_errors,
+    print_json,
+)
 
 __all__ = ["models", "scenarios", "validate"]
 
 
 @handles_input_errors
 def validate(
-    file: Annotated[str, typer.Argument(help="Scenario file (YAML, CSV, XLSX, KTAB CSV).")],
+    file: Annotated[
+        str, typer.Argument(help="Scenario file (YAML, CSV, XLSX, ODS, KTAB CSV, decide file).")
+    ],
+    sheet: SheetOption = None,
+    scale: ScaleOption = None,
+    unit: UnitOption = None,
+    issue: IssueOption = None,
 ) -> None:
     """Check a scenario file; exit 0 if valid, else 2 with one line per problem."""
     from winset.cli.render import safe
-    from winset.scenario.load import load_scenario
+    from winset.scenario.load import read_scenario
+    from winset.scenario.tables import TableOptions, parse_scale
 
-    scenario = load_scenario(file)
+    options = TableOptions(
+        sheet=sheet,
+        scale=parse_scale(scale, "--scale") if scale is not None else None,
+        unit=unit,
+        issue=issue,
+    )
+    loaded = read_scenario(file, options)
+    scenario = loaded.scenario
     console.print(
         f"{safe(file)}: valid scenario {safe(repr(scenario.name))}: {len(scenario.actors)} "
         f"actors, {len(scenario.issues)} issue(s)",
         highlight=False,
         soft_wrap=True,
     )
-    for note in scenario.notes:
+    for note in loaded.notices:
         console.print(f"  note: {safe(note)}", highlight=False, soft_wrap=True)
 
 

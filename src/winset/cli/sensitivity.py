@@ -7,14 +7,19 @@ from typing import Annotated
 import typer
 
 from winset.cli.common import (
+    IssueOption,
     JsonOption,
     ModelOption,
+    OutputOption,
     ParamOption,
     RoundsOption,
+    ScaleOption,
     ScenarioArgument,
     SchedulerOption,
     SeedOption,
+    SheetOption,
     StoreOption,
+    UnitOption,
     VariantOption,
     WorkersOption,
     console,
@@ -23,7 +28,9 @@ from winset.cli.common import (
     parse_params,
     print_json,
     progress_bar,
+    read_input,
     say,
+    write_output,
 )
 from winset.errors import InputError, Problem
 
@@ -46,6 +53,11 @@ def sensitivity(
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     json_out: JsonOption = False,
+    output: OutputOption = None,
+    sheet: SheetOption = None,
+    scale: ScaleOption = None,
+    unit: UnitOption = None,
+    issue: IssueOption = None,
     store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
 ) -> None:
@@ -57,7 +69,11 @@ def sensitivity(
     if not 1 <= top <= 10_000:
         raise InputError(Problem("", "--top", f"must be between 1 and 10,000, not {top}"))
     the_study = services.Study(
-        scenario, model, variant=variant, params=parse_params(param), rounds=rounds
+        read_input(scenario, sheet, scale, unit, issue),
+        model,
+        variant=variant,
+        params=parse_params(param),
+        rounds=rounds,
     )
     settings = SensitivitySettings(
         samples=samples, sobol=not no_sobol, seed=seed, workers=workers, scheduler=scheduler
@@ -72,6 +88,7 @@ def sensitivity(
         done = services.sensitivity(
             the_study, checked, store=run_store, progress=update, notice=say
         )
+    write_output(output, done.result)
     if json_out:
         print_json(done.result.to_dict())
         return

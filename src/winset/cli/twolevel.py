@@ -9,15 +9,20 @@ import typer
 from winset.cli.common import (
     ChunkOption,
     DistributionOption,
+    IssueOption,
     JsonOption,
     ModelOption,
+    OutputOption,
     ParamOption,
     RemoveOption,
+    ScaleOption,
     ScenarioArgument,
     SchedulerOption,
     SeedOption,
     SetOption,
+    SheetOption,
     StoreOption,
+    UnitOption,
     VariantOption,
     WorkersOption,
     console,
@@ -26,7 +31,9 @@ from winset.cli.common import (
     parse_params,
     print_json,
     progress_bar,
+    read_input,
     say,
+    write_output,
 )
 from winset.errors import InputError, Problem
 
@@ -72,6 +79,11 @@ def twolevel(
     scheduler: SchedulerOption = None,
     chunk_size: ChunkOption = None,
     json_out: JsonOption = False,
+    output: OutputOption = None,
+    sheet: SheetOption = None,
+    scale: ScaleOption = None,
+    unit: UnitOption = None,
+    issue: IssueOption = None,
     store: StoreOption = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
 ) -> None:
@@ -92,7 +104,11 @@ def twolevel(
         drop_red_lines=tuple(drop_red_line or ()),
     )
     the_study = services.Study(
-        scenario, model, variant=variant, params=parse_params(param), levers=levers
+        read_input(scenario, sheet, scale, unit, issue),
+        model,
+        variant=variant,
+        params=parse_params(param),
+        levers=levers,
     )
     build(the_study.prepared().scenario)  # every check before any work
     settings = TwoLevelSettings(solution, noise).checked()
@@ -124,6 +140,7 @@ def twolevel(
             drawn = services.twolevel_draws(
                 the_study, settings, draw_settings, store=run_store, progress=update, notice=say
             ).result
+    write_output(output, done.result)
     if json_out:
         out = done.result.to_dict()
         if strategy is not None:

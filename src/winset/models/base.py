@@ -221,6 +221,14 @@ class Model(ABC):
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads
 
+    def uses_random(self, params: Mapping[str, Any], variant: str) -> bool:
+        """Whether a run with these settings draws random numbers (and so needs a seed).
+
+        The default says what ``info.deterministic`` says; a model whose randomness depends on
+        a variant or a parameter says so here.
+        """
+        return not self.info.deterministic
+
     def round_details(self, ra: RoundArrays, arrays: ScenarioArrays) -> dict[str, Any]:
         """A round's own records (draw 0) with actor and issue names and values in units.
 

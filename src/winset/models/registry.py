@@ -19,6 +19,7 @@ _MODELS: dict[str, str | type[Model]] = {
     "median": "winset.models.median:MedianModel",
     "nash": "winset.models.nash:NashModel",
     "eum": "winset.models.eum:EUMModel",
+    "smp": "winset.models.smp:SMPModel",
 }
 
 

@@ -34,6 +34,11 @@ class Prepared:
     ) -> None:
         self.scenario, self.model, self.params, self.variant = scenario, model, params, variant
 
+    @property
+    def random(self) -> bool:
+        """Whether the model draws random numbers with these settings."""
+        return self.model.uses_random(self.params, self.variant)
+
     def provenance(self, seed: int | None, kind: str = "run", **settings: Any) -> Provenance:
         """The provenance of this model on this scenario; the seed only if the model uses one."""
         return Provenance(
@@ -43,7 +48,7 @@ class Prepared:
             model=self.model.info.name,
             variant=self.variant,
             parameters=dict(self.params),
-            seed=None if self.model.info.deterministic else seed,
+            seed=seed if self.random else None,
             settings=settings,
         )
 

@@ -95,8 +95,15 @@ def _match(name: str, known: Iterable[str], field: str, what: str) -> str:
     for candidate in known:
         if candidate.lower() == name.strip().lower():
             return candidate
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        raise InputError(
+            Problem("", field, f"unknown {what} {name!r}; did you mean {close[0]!r}?")
+        )
     listed = ", ".join(repr(k) for k in known) or "none"
-    raise InputError(Problem("", field, f"unknown {what} {name!r} ({what}s: {listed})"))
+    raise InputError(Problem("", field, f"unknown {what} {name!r} (the {what}s: {listed})"))
 
 
 def _sides(data: dict[str, Any], field: str) -> list[dict[str, Any]]:

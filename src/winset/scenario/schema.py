@@ -282,6 +282,21 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _unknown(what: str, name: str, known: Any) -> str:
+    """``unknown actor 'iraqiya'; did you mean 'Iraqiya'?`` (or the list when it is short)."""
+    import difflib
+
+    names = [str(k) for k in known]
+    lower = {n.lower(): n for n in names}
+    close = [lower[name.lower()]] if name.lower() in lower else []
+    close = close or difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f"unknown {what} {name!r}; did you mean {close[0]!r}?"
+    if 0 < len(names) <= 8:
+        return f"unknown {what} {name!r} ({what}s: {', '.join(map(repr, names))})"
+    return f"unknown {what} {name!r}"
+
+
 def _check_estimate(
     path: str, est: Estimate, low: float, high: float, sources: dict[str, str]
 ) -> list[tuple[str, str]]:
@@ -306,7 +321,8 @@ def _check_estimate(
             break
     for sid in est.source_ids():
         if sid not in sources:
-            out.append((f"{path}.source", f"unknown source id {sid!r} (not in sources)"))
+            message = _unknown("source id", sid, sources) + " (ids are defined under sources)"
+            out.append((f"{path}.source", message))
     return out
 
 
@@ -344,7 +360,7 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
             for issue_name, est in values.items():
                 fp = f"{p}.{key}.{issue_name}"
                 if issue_name not in issues:
-                    out.append((fp, f"unknown issue {issue_name!r}"))
+                    out.append((fp, _unknown("issue", issue_name, issues)))
                     continue
                 issue = issues[issue_name]
                 if key == "position":
@@ -365,11 +381,11 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
         p = f"influence[{i}]"
         for key in ("source", "target"):
             if getattr(link, key) not in names:
-                out.append((f"{p}.{key}", f"unknown actor {getattr(link, key)!r}"))
+                out.append((f"{p}.{key}", _unknown("actor", getattr(link, key), names)))
         out += _check_estimate(f"{p}.strength", link.strength, 0.0, 1.0, sources)
         for issue_name in link.issues or ():
             if issue_name not in issues:
-                out.append((f"{p}.issues", f"unknown issue {issue_name!r}"))
+                out.append((f"{p}.issues", _unknown("issue", issue_name, issues)))
     if scenario.ratification is not None:
         out += _ratification_problems(scenario, issues)
     return out
@@ -379,7 +395,7 @@ def _check_limit(path: str, limit: Limit, issues: dict[str, Issue]) -> list[tupl
     out: list[tuple[str, str]] = []
     issue = issues.get(limit.issue)
     if issue is None:
-        return [(f"{path}.issue", f"unknown issue {limit.issue!r}")]
+        return [(f"{path}.issue", _unknown("issue", limit.issue, issues))]
     if limit.min is None and limit.max is None:
         out.append((path, "give min, max or both"))
     for key in ("min", "max"):
@@ -405,7 +421,7 @@ def _check_ideal(
         for issue_name, est in values.items():
             issue = issues.get(issue_name)
             if issue is None:
-                out.append((f"{path}.{key}.{issue_name}", f"unknown issue {issue_name!r}"))
+                out.append((f"{path}.{key}.{issue_name}", _unknown("issue", issue_name, issues)))
                 continue
             lo, hi = (0.0, bound) if bound is not None else (issue.low, issue.high)
             out += _check_estimate(f"{path}.{key}.{issue_name}", est, lo, hi, sources)
@@ -428,7 +444,7 @@ def _ratification_problems(scenario: Scenario, issues: dict[str, Issue]) -> list
     for issue_name, est in rat.reversion.items():
         fp = f"ratification.reversion.{issue_name}"
         if issue_name not in issues:
-            out.append((fp, f"unknown issue {issue_name!r}"))
+            out.append((fp, _unknown("issue", issue_name, issues)))
         else:
             out += _check_estimate(
                 fp, est, issues[issue_name].low, issues[issue_name].high, sources
@@ -441,7 +457,7 @@ def _ratification_problems(scenario: Scenario, issues: dict[str, Issue]) -> list
             out.append((f"{sp}.name", f"duplicate side name {side.name!r}"))
         side_names.add(side.name)
         if side.negotiator not in actors:
-            out.append((f"{sp}.negotiator", f"unknown actor {side.negotiator!r}"))
+            out.append((f"{sp}.negotiator", _unknown("actor", side.negotiator, actors)))
         for p_i, path in enumerate(side.paths):
             pp = f"{sp}.paths[{p_i}]"
             if path.name in path_names:
@@ -457,7 +473,7 @@ def _ratification_problems(scenario: Scenario, issues: dict[str, Issue]) -> list
             out += _check_limit(rp, line, issues)
             for name in line.paths or ():
                 if name not in path_names:
-                    out.append((f"{rp}.paths", f"unknown path {name!r}"))
+                    out.append((f"{rp}.paths", _unknown("path", name, path_names)))
     return out
 
 
@@ -473,7 +489,7 @@ def _body_problems(
         if body.blocs:
             out.append((f"{bp}.blocs", "a veto player has no blocs: give actor or position"))
         if body.actor is not None and body.actor not in actors:
-            out.append((f"{bp}.actor", f"unknown actor {body.actor!r}"))
+            out.append((f"{bp}.actor", _unknown("actor", body.actor, actors)))
         out += _check_ideal(
             bp, actors.get(body.actor or ""), body.position, body.salience, issues, sources
         )
@@ -497,7 +513,7 @@ def _body_problems(
             out.append((f"{kp}.name", f"duplicate bloc name {bloc.name!r}"))
         names.add(bloc.name)
         if bloc.actor is not None and bloc.actor not in actors:
-            out.append((f"{kp}.actor", f"unknown actor {bloc.actor!r}"))
+            out.append((f"{kp}.actor", _unknown("actor", bloc.actor, actors)))
         out += _check_ideal(
             kp, actors.get(bloc.actor or ""), bloc.position, bloc.salience, issues, sources
         )
