@@ -9,9 +9,9 @@ gives one line that says which limit, its value and how to change it.
 |---|---|---|
 | size of an input file | 20 MB | ``WINSET_MAX_FILE_MB`` |
 | YAML nesting depth | 50 | ``WINSET_MAX_YAML_DEPTH`` |
-| YAML values after aliases are expanded | 200,000 | ``WINSET_MAX_YAML_VALUES`` |
+| YAML values after aliases are expanded | 5,000,000 | ``WINSET_MAX_YAML_VALUES`` |
 | cells of a table (rows x columns) | 2,000,000 | ``WINSET_MAX_TABLE_CELLS`` |
-| actors | 5,000 | ``WINSET_MAX_ACTORS`` |
+| actors | 50,000 | ``WINSET_MAX_ACTORS`` |
 | issues | 500 | ``WINSET_MAX_ISSUES`` |
 | seats of one ratifying body | 100,000 | ``WINSET_MAX_SEATS`` |
 | Monte Carlo draws | 100,000,000 | ``WINSET_MAX_DRAWS`` |
@@ -31,9 +31,9 @@ __all__ = ["DEFAULTS", "limit", "over_limit", "quote"]
 DEFAULTS: dict[str, int] = {
     "WINSET_MAX_FILE_MB": 20,
     "WINSET_MAX_YAML_DEPTH": 50,
-    "WINSET_MAX_YAML_VALUES": 200_000,
+    "WINSET_MAX_YAML_VALUES": 5_000_000,
     "WINSET_MAX_TABLE_CELLS": 2_000_000,
-    "WINSET_MAX_ACTORS": 5_000,
+    "WINSET_MAX_ACTORS": 50_000,
     "WINSET_MAX_ISSUES": 500,
     "WINSET_MAX_SEATS": 100_000,
     "WINSET_MAX_DRAWS": 100_000_000,

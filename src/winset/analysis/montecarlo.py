@@ -22,9 +22,10 @@ from winset.draws.engine import (
     run_draws,
     workers_model,
 )
-from winset.draws.uncertainty import Uncertainty, solve_rows
+from winset.draws.uncertainty import Uncertainty, solve_draws
+from winset.limits import limit
 from winset.models.base import Inputs, Model
-from winset.models.runner import Prepared, result_from_solution
+from winset.models.runner import Prepared, check_memory, result_from_solution
 from winset.numbers import clean_units, quantile_summary
 from winset.results import Distribution, Provenance, RunResult
 from winset.scenario.arrays import ScenarioArrays, to_arrays
@@ -59,23 +60,29 @@ class ForecastJob:
 
     def compute(self, start: int, stop: int) -> FloatArray:
         """Normalised forecasts of draws ``start..stop-1``."""
-        unc = self.uncertainty
-        rows = unc.rows(unc.sample(self.seed, start, stop, self.distribution, self.block))
-        return solve_rows(
-            self.model, unc, rows, self.params, self.variant, self.seed, start, self.block
+        return solve_draws(
+            self.model,
+            self.uncertainty,
+            self.params,
+            self.variant,
+            self.seed,
+            start,
+            stop,
+            self.distribution,
+            self.block,
         )
 
 
-def chunk_size(draws: int, chosen: int | None, model: Model, n_actors: int) -> int:
+def chunk_size(draws: int, chosen: int | None, model: Model, n_actors: int, random: bool) -> int:
     """Draws per chunk: the user's choice, else a size that suits the model.
 
     Large enough to use the model's batch axis, small enough to checkpoint often; it depends
     only on the run's settings, never on the workers.
     """
-    per_chunk = 8 * BLOCK
+    per_chunk = 32 * BLOCK
     if model.info.iterative:
-        per_chunk = max(BLOCK // 4, per_chunk * 10 // max(10, n_actors))
-    return chunk_size_for(draws, chosen, per_chunk, not model.info.deterministic)
+        per_chunk = max(BLOCK // 4, 8 * BLOCK * 10 // max(10, n_actors))
+    return chunk_size_for(draws, chosen, per_chunk, random)
 
 
 def draws_provenance(prepared: Prepared, settings: DrawSettings) -> Provenance:
@@ -129,7 +136,11 @@ def forecast_draws(
     model = prepared.model
     provenance = draws_provenance(prepared, settings)
     uncertainty = Uncertainty.from_arrays(arrays)
-    size = chunk_size(settings.draws, settings.chunk_size, model, arrays.n_actors)
+    size = chunk_size(settings.draws, settings.chunk_size, model, arrays.n_actors, prepared.random)
+    check_memory(model, 1, arrays.n_actors, arrays.n_issues)
+    if not prepared.random:  # a chunk is solved at once: keep it within a quarter of the limit
+        budget = limit("WINSET_MAX_MEMORY_MB") * 250_000
+        size = max(1, min(size, budget // model.memory(1, arrays.n_actors, arrays.n_issues)))
     job = ForecastJob(
         uncertainty=uncertainty,
         model=workers_model(model, settings.workers, settings.scheduler),

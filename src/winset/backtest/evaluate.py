@@ -55,6 +55,7 @@ class BacktestSettings:
     cv: bool = False
     resamples: int = 2000
     seed: int | None = None
+    models: tuple[str, ...] = ()
 
     def checked(self, has_train: bool) -> BacktestSettings:
         """A validated copy with the seed resolved."""
@@ -66,7 +67,16 @@ class BacktestSettings:
                 Problem("", "resamples", f"must be between 1 and {MAX_RESAMPLES:,}, not {r!r}")
             )
         check_seed(self.seed)
-        return replace(self, seed=resolve_seed(self.seed))
+        known = model_names()
+        chosen = []
+        for name in self.models:
+            match = next((k for k in known if k.lower() == name.strip().lower()), None)
+            if match is None:
+                raise InputError(
+                    Problem("", "model", f"unknown model {name!r} (models: {', '.join(known)})")
+                )
+            chosen.append(match)
+        return replace(self, seed=resolve_seed(self.seed), models=tuple(chosen))
 
 
 @dataclass(frozen=True)
@@ -273,7 +283,7 @@ def backtest_provenance(
             "cv": settings.cv,
             "resamples": settings.resamples,
             "fit": None if train is None else Path(train.source).name,
-            "models": list(model_names()),
+            "models": list(settings.models or model_names()),
         },
     )
 
@@ -288,13 +298,13 @@ def backtest(
     settings = (settings or BacktestSettings()).checked(train is not None)
     seed = int(settings.seed or 0)
     proposal, ids = data.proposals()
-    base = fixed_forecasts(data, progress)
+    base = fixed_forecasts(data, progress, settings.models)
     y = data.outcome
     forecasts: dict[str, FloatArray] = dict(base)
     how = dict.fromkeys(base, "fixed")
     notes = []
     if train is not None:
-        train_base = fixed_forecasts(train)
+        train_base = fixed_forecasts(train, models=settings.models)
         for name in FITTED:
             params = fit(name, train_base, train.outcome)
             forecasts[name] = predict(name, params, base)

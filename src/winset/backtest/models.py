@@ -193,12 +193,19 @@ def describe(name: str) -> str:
 
 
 def fixed_forecasts(
-    data: DeuData, progress: Callable[[str], None] | None = None
+    data: DeuData,
+    progress: Callable[[str], None] | None = None,
+    models: tuple[str, ...] = (),
 ) -> dict[str, FloatArray]:
-    """Every fixed forecast for every issue (N,): the registry's models, then the baselines."""
+    """Every fixed forecast for every issue (N,): the registry's models, then the baselines.
+
+    ``models`` limits the registry's models scored (default: all; the compromise is always
+    scored, since the baselines fall back on it).
+    """
     votes = council_weights(data)
     out: dict[str, FloatArray] = {}
-    for name in model_names():
+    chosen = models or model_names()
+    for name in dict.fromkeys(("compromise", *chosen)):
         if progress is not None:
             progress(name)
         out[name] = registry_forecast(data, name)

@@ -37,6 +37,10 @@ def backtest(
         int, typer.Option("--bootstrap", help="Bootstrap resamples of proposals.")
     ] = 2000,
     seed: SeedOption = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Registry models to score (default: all)."),
+    ] = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Write an HTML page with plots.")
     ] = None,
@@ -50,7 +54,9 @@ def backtest(
     from winset.backtest.evaluate import BacktestSettings
     from winset.cli.render import render
 
-    settings = BacktestSettings(cv=cv, resamples=resamples, seed=seed).checked(fit is not None)
+    settings = BacktestSettings(
+        cv=cv, resamples=resamples, seed=seed, models=tuple(model or ())
+    ).checked(fit is not None)
     if seed is None:
         say(f"seed {settings.seed} (drawn; repeat with --seed {settings.seed})")
     done = services.backtest(eval_file, fit, settings, store=open_store(store, no_store))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -30,6 +31,7 @@ from numpy.typing import NDArray
 from winset.draws.backends import check_workers, open_backend
 from winset.draws.uncertainty import check_distribution
 from winset.errors import InputError, Problem
+from winset.limits import limit
 from winset.models.base import Model
 from winset.seeds import check_seed, resolve_seed
 
@@ -264,8 +266,19 @@ def run_draws(
     Interrupted
         When Ctrl-C stops the run or a worker dies; finished chunks stay checkpointed.
     """
-    chunks = _plan(job, draws, chunk_size)
     width = job.width
+    need = 2 * draws * width * 8  # the rows, and their concatenation
+    most = limit("WINSET_MAX_MEMORY_MB") * 1_000_000
+    if need > most:
+        raise InputError(
+            Problem(
+                "",
+                "draws",
+                f"{draws:,} draws x {width} values need about {need / 1e9:,.1f} GB; the limit is "
+                f"{most / 1e9:,.1f} GB (set WINSET_MAX_MEMORY_MB to change it, or use fewer draws)",
+            )
+        )
+    chunks = _plan(job, draws, chunk_size)
     done: dict[int, FloatArray] = {}
     store = checkpoints if key is not None else None
     if store is not None and key is not None:
@@ -292,6 +305,38 @@ def run_draws(
     return np.concatenate([done[c] for c in range(len(chunks))], axis=0)
 
 
+class _Writer:
+    """Checkpoints written on one background thread, in the order the chunks finish.
+
+    SQLite and SHA-256 release the GIL, so the writing overlaps the computing. ``close`` waits
+    for every chunk handed over (so an interrupted run keeps them) and raises the first error.
+    """
+
+    def __init__(self, store: Checkpoints, key: str) -> None:
+        self.store, self.key = store, key
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="winset-checkpoints")
+        self.pending: list[Future[None]] = []
+
+    def _write(self, chunk: _Chunk, values: FloatArray) -> None:
+        self.store.put_chunk(self.key, chunk.index, pack_chunk(self.key, chunk, values))
+
+    def put(self, chunk: _Chunk, values: FloatArray) -> None:
+        """Hand a finished chunk over; raise the error of any write that failed so far."""
+        still = []
+        for future in self.pending:
+            if future.done():
+                future.result()
+            else:
+                still.append(future)
+        self.pending = still + [self.pool.submit(self._write, chunk, values)]
+
+    def close(self) -> None:
+        """Wait for every write; raise the first error."""
+        self.pool.shutdown(wait=True)
+        for future in self.pending:
+            future.result()
+
+
 def _compute_all(
     todo: Sequence[_Chunk],
     done: dict[int, FloatArray],
@@ -304,14 +349,19 @@ def _compute_all(
     draws: int,
 ) -> None:
     total = len(done) + len(todo)
+    writer = _Writer(store, key) if store is not None and key is not None else None
     try:
-        with open_backend(workers, scheduler) as backend:
-            for chunk, values in backend.map_unordered(_compute, todo):
-                done[chunk.index] = values
-                if store is not None and key is not None:
-                    store.put_chunk(key, chunk.index, pack_chunk(key, chunk, values))
-                if progress is not None:
-                    progress(finished(), draws)
+        try:
+            with open_backend(workers, scheduler) as backend:
+                for chunk, values in backend.map_unordered(_compute, todo):
+                    done[chunk.index] = values
+                    if writer is not None:
+                        writer.put(chunk, values)
+                    if progress is not None:
+                        progress(finished(), draws)
+        finally:
+            if writer is not None:
+                writer.close()
     except KeyboardInterrupt:
         raise Interrupted(len(done), total, store is not None, "interrupted") from None
     except BrokenProcessPool as exc:

@@ -84,6 +84,9 @@ class ModelInfo:
     iterative: bool = False
     parameters: tuple[Parameter, ...] = ()
     variants: tuple[str, ...] = ("default",)
+    pairwise: bool = False
+    """True when the model works on every pair of actors (its memory grows with actors
+    squared), as the expected utility and spatial models do."""
     separable: bool = True
     """True when each issue is solved on its own (an issue's forecast depends only on that
     issue's inputs), so issues from unrelated cases may share one batch; False for models that
@@ -220,6 +223,13 @@ class Model(ABC):
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads
+
+    def memory(self, batch: int, actors: int, issues: int) -> int:
+        """Bytes a solve of ``batch`` draws of this size needs, roughly (an upper bound)."""
+        per_draw = actors * issues * 8 * 16
+        if self.info.pairwise:
+            per_draw += actors * actors * 8 * 24
+        return batch * per_draw
 
     def uses_random(self, params: Mapping[str, Any], variant: str) -> bool:
         """Whether a run with these settings draws random numbers (and so needs a seed).

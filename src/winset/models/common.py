@@ -22,11 +22,38 @@ def effective_weights(
     Where every present actor has zero capability x salience on an issue (nobody cares, or
     nobody can act), the capabilities alone are used; if those are zero too, every present
     actor counts equally. So no model ever divides by a zero total weight.
+
+    ``capability`` is (B, n), ``salience`` (B, n, m), ``present`` (n, m) or (B, n, m); returns
+    (B, n, m). Only the draws that need the fallback pay for it.
     """
-    present_b = np.broadcast_to(present, salience.shape)
-    w = np.where(present_b, capability[:, :, None] * salience, 0.0)
-    cap = np.where(present_b, np.broadcast_to(capability[:, :, None], salience.shape), 0.0)
-    equal = present_b.astype(float)
+    w = capability[:, :, None] * salience
+    if present.ndim == 2 and present.shape == salience.shape[1:]:
+        absent = ~present
+        if absent.any():
+            w[:, absent] = 0.0
+    else:
+        w = np.where(np.broadcast_to(present, salience.shape), w, 0.0)
+    # with no negative weight, a total is positive exactly when one weight is, whatever the
+    # order of the sum (einsum sums the actors axis faster than .sum(axis=1))
+    if w.size == 0 or (w.min() >= 0 and np.all(np.einsum("bnm->bm", w) > 0)):
+        return w
+    total = w.sum(axis=1)
+    bad = np.flatnonzero(~np.all(total > 0, axis=1))
+    if bad.size:
+        present_b = np.broadcast_to(present, salience.shape)
+        w[bad] = _fallback_weights(capability[bad], present_b[bad], w[bad])
+    return w
+
+
+def _fallback_weights(
+    capability: FloatArray, present: NDArray[np.bool_], w: FloatArray
+) -> FloatArray:
+    """Capabilities, then equal weights, on the issues where the weights sum to zero.
+
+    ``present`` and ``w`` are (B, n, m), ``capability`` (B, n).
+    """
+    cap = np.where(present, np.broadcast_to(capability[:, :, None], w.shape), 0.0)
+    equal = present.astype(float)
     w = np.where(w.sum(axis=1, keepdims=True) > 0, w, cap)
     return np.where(w.sum(axis=1, keepdims=True) > 0, w, equal)
 

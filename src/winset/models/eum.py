@@ -60,8 +60,10 @@ _BLOCK_CELLS = 100_000
 
 def _pairwise_distance(x: FloatArray, scale: FloatArray) -> FloatArray:
     """|x_a - x_b| / R for every ordered pair, clipped to [0, 1]: (B, n, n)."""
-    d = np.abs(x[:, :, None] - x[:, None, :]) / scale[:, None, None]
-    return np.minimum(d, 1.0)
+    d = x[:, :, None] - x[:, None, :]
+    np.abs(d, out=d)
+    np.divide(d, scale[:, None, None], out=d)
+    return np.minimum(d, 1.0, out=d)
 
 
 def _powered(d: FloatArray, r: FloatArray | None) -> FloatArray:
@@ -78,8 +80,10 @@ def _voters_below(xs: FloatArray, mid: FloatArray) -> NDArray[np.intp]:
     if n <= 32:
         # few voters: n comparisons of (B, n, n) arrays beat a search
         count = np.zeros(mid.shape, dtype=np.intp)
+        less = np.empty(mid.shape, dtype=bool)
         for k in range(n):
-            count += xs[:, k, None, None] < mid
+            np.less(xs[:, k, None, None], mid, out=less)
+            count += less
         return count
     # many voters: sort each draw's midpoints together with its voters; a stable sort keeps a
     # midpoint before a voter of the same value, so the voters before a midpoint are exactly
@@ -93,7 +97,39 @@ def _voters_below(xs: FloatArray, mid: FloatArray) -> NDArray[np.intp]:
     return np.take_along_axis(voters_so_far, rank[:, :cells], axis=1).reshape(batch, n, n)
 
 
-def support(x: FloatArray, d: FloatArray, w: FloatArray, r: FloatArray | None) -> FloatArray:
+class _Geometry:
+    """What every sum over voters of one round shares: the order of the positions.
+
+    ``rows`` gathers the voters of a (B, n, n) array [k, a] in position order; ``at_j`` and
+    ``at_i`` index the flattened prefix sums (B, n + 1, n) at the voters below each pair's
+    midpoint; ``less`` is x_i < x_j. Everything here is an exact index or comparison.
+    """
+
+    def __init__(self, x: FloatArray) -> None:
+        batch, n = x.shape
+        self.shape = (batch, n)
+        order = np.argsort(x, axis=1, kind="stable")
+        xs = np.take_along_axis(x, order, axis=1)
+        mid = x[:, :, None] + x[:, None, :]
+        mid /= 2.0
+        below = _voters_below(xs, mid)
+        base = (np.arange(batch) * ((n + 1) * n))[:, None, None] + below * n
+        cols = np.arange(n)
+        self.at_j = (base + cols[None, None, :]).ravel()
+        self.at_i = (base + cols[None, :, None]).ravel()
+        self.rows = (order + (np.arange(batch) * n)[:, None]).ravel()
+        self.less = x[:, :, None] < x[:, None, :]
+
+
+def support(
+    x: FloatArray,
+    d: FloatArray,
+    w: FloatArray,
+    r: FloatArray | None,
+    *,
+    geometry: _Geometry | None = None,
+    powered: FloatArray | None = None,
+) -> FloatArray:
     """Support for x_i against x_j: sum over voters k of max(0, w_k (d_kj^r_k - d_ki^r_k)).
 
     Shapes: x, w, r (B, n) (r None: every exponent 1); d (B, n, n) the scaled distances
@@ -101,49 +137,60 @@ def support(x: FloatArray, d: FloatArray, w: FloatArray, r: FloatArray | None) -
     [i, j]. A voter supports x_i exactly when it is nearer to x_i than to x_j, that is, on x_i's
     side of their midpoint, so the sum is a difference of prefix sums over the voters sorted by
     position: O(n^2 log n). A voter exactly at the midpoint is indifferent and adds nothing.
+    ``geometry`` and ``powered`` (``d ** r``) may be given when already computed.
     """
     batch, n = x.shape
-    vote = w[:, :, None] * _powered(d, r)  # [k, a]
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    prefix = np.zeros((batch, n + 1, n))
-    np.cumsum(np.take_along_axis(vote, order[:, :, None], axis=1), axis=1, out=prefix[:, 1:])
-    below = _voters_below(xs, (x[:, :, None] + x[:, None, :]) / 2.0)
-    flat = prefix.reshape(batch, (n + 1) * n)
-    cell = (below * n).reshape(batch, n * n)
-    cols = np.arange(n)
-    at_j = np.take_along_axis(flat, cell + np.tile(cols, n)[None, :], axis=1)
-    at_i = np.take_along_axis(flat, cell + np.repeat(cols, n)[None, :], axis=1)
-    left = (at_j - at_i).reshape(batch, n, n)  # voters below the midpoint
+    geo = _Geometry(x) if geometry is None else geometry
+    vote = _powered(d, r) if powered is None else powered
+    vote = w[:, :, None] * vote  # [k, a]
+    prefix = np.empty((batch, n + 1, n))
+    prefix[:, 0] = 0.0
+    sorted_votes = np.take(vote.reshape(batch * n, n), geo.rows, axis=0).reshape(batch, n, n)
+    np.cumsum(sorted_votes, axis=1, out=prefix[:, 1:])
+    flat = prefix.reshape(-1)
+    left = np.take(flat, geo.at_j)
+    left -= np.take(flat, geo.at_i)  # voters below the midpoint
+    left = left.reshape(batch, n, n)
     total = prefix[:, n, :]
-    right = (total[:, None, :] - total[:, :, None]) - left  # voters above it
-    # equal positions have equal columns, so both sums are zero there
-    out = np.where(x[:, :, None] < x[:, None, :], left, right)
-    return np.maximum(out, 0.0)
+    out = total[:, None, :] - total[:, :, None]
+    out -= left  # voters above it
+    # equal positions have equal columns, so both sums are zero there; np.where (not an
+    # in-place copy) gives the result the memory layout later sums have always seen
+    out = np.where(geo.less, left, out)
+    return np.maximum(out, 0.0, out=out)
 
 
-def _all_pairs_total(d: FloatArray, w: FloatArray, r: FloatArray | None) -> FloatArray:
+def _all_pairs_total(
+    d: FloatArray, w: FloatArray, r: FloatArray | None, *, powered: FloatArray | None = None
+) -> FloatArray:
     """Sum over voters k and ordered pairs (a, b) of |w_k (d_ka^r_k - d_kb^r_k)|: (B,).
 
     For one voter, the sum over ordered pairs of |v_a - v_b| over values sorted ascending is
     2 sum_t (2t - n + 1) v_(t): one sort per voter instead of n^2 terms.
     """
     n = d.shape[1]
-    v = np.sort(_powered(d, r), axis=2)
+    v = np.sort(_powered(d, r) if powered is None else powered, axis=2)
     coef = 2.0 * (2.0 * np.arange(n) - n + 1.0)
     # row-wise sums, not a matrix product: BLAS would sum in an order that depends on the
     # batch size, and results must not depend on how draws are split into chunks
-    per_voter = (v * coef).sum(axis=2)
+    v *= coef
+    per_voter = v.sum(axis=2)
     return (w * per_voter).sum(axis=1)
 
 
 def _probability(
-    x: FloatArray, d: FloatArray, w: FloatArray, r: FloatArray | None, variant: str
+    x: FloatArray,
+    d: FloatArray,
+    w: FloatArray,
+    r: FloatArray | None,
+    variant: str,
+    geometry: _Geometry | None = None,
 ) -> FloatArray:
     """P[i, j]: the probability that x_i prevails over x_j, (B, n, n)."""
-    num = support(x, d, w, r)
+    powered = _powered(d, r)
+    num = support(x, d, w, r, geometry=geometry, powered=powered)
     if variant == "scholz-code":
-        total = _all_pairs_total(d, w, r)[:, None, None]
+        total = _all_pairs_total(d, w, r, powered=powered)[:, None, None]
         return np.divide(num, total, out=np.zeros_like(num), where=total > 0)
     contest = num + np.swapaxes(num, 1, 2)
     return np.divide(num, contest, out=np.full_like(num, 0.5), where=contest > 0)
@@ -170,9 +217,15 @@ def _outcome_utilities(
     """
     if r is None:
         return 2.0 * d, -2.0 * d, np.zeros((1, 1, 1))
-    u_s = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r
-    u_f = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r
-    return u_s, u_f, 2.0 - 4.0 * 0.5**r
+    half = 0.5 * d
+    u_s = np.subtract(0.5, half)
+    u_f = np.add(0.5, half, out=half)
+    out = []
+    for u in (u_s, u_f):
+        np.power(u, r, out=u)
+        np.multiply(u, 4.0, out=u)
+        out.append(np.subtract(2.0, u, out=u))
+    return out[0], out[1], 2.0 - 4.0 * 0.5**r
 
 
 def _challenge_utility(
@@ -181,25 +234,38 @@ def _challenge_utility(
     terms: tuple[FloatArray, FloatArray, FloatArray],
     q: float,
 ) -> FloatArray:
-    """S_b [P U_s + (1 - P) U_f] + (1 - S_b) U_s - Q U_sq, broadcast to (B, n, n)."""
+    """S_b [P U_s + (1 - P) U_f] + (1 - S_b) U_s - Q U_sq, broadcast to (B, n, n).
+
+    Written as one expression on purpose: NumPy reuses the temporaries' memory, and the memory
+    layout of the result decides the order of later sums; results stay bit for bit the same
+    only if this expression does.
+    """
     u_s, u_f, u_sq = terms
     return s_target * (p * (u_s - u_f) + u_f) + (1.0 - s_target) * u_s - q * u_sq
 
 
 def _dyad_utilities(
-    x: FloatArray, d: FloatArray, r: FloatArray | None, median: FloatArray, issue: _Issue
-) -> tuple[FloatArray, FloatArray]:
+    x: FloatArray,
+    d: FloatArray,
+    r: FloatArray | None,
+    median: FloatArray,
+    issue: _Issue,
+    geometry: _Geometry | None = None,
+    both: bool = True,
+) -> tuple[FloatArray, FloatArray | None]:
     """(e_ij, e_ji), each (B, n, n), from actor i's point of view in row i.
 
     e_ij is i's expected utility of challenging j, with r_i. e_ji is the utility of j
     challenging i: scholz-code evaluates it as i sees it, with r_i; the paper with j's own r_j.
-    ``r`` None means every exponent is 1.
+    ``r`` None means every exponent is 1. With ``both`` False, e_ji is not computed (None).
     """
-    p = _probability(x, d, issue.weight, r, issue.variant)
+    p = _probability(x, d, issue.weight, r, issue.variant, geometry)
     r_i = None if r is None else r[:, :, None]
     terms = _outcome_utilities(d, r_i)
     e_ij = _challenge_utility(p, issue.salience[:, None, :], terms, issue.q)
     if issue.variant == "scholz-code":
+        if not both:
+            return e_ij, None
         p_ji = np.swapaxes(p, 1, 2)
         e_ji = _challenge_utility(p_ji, issue.salience[:, :, None], terms, issue.q)
         return e_ij, e_ji
@@ -217,14 +283,22 @@ def _dyad_utilities(
     return e_ij, np.swapaxes(e_ij, 1, 2)
 
 
-def risk_exponents(x: FloatArray, d: FloatArray, median: FloatArray, issue: _Issue) -> FloatArray:
+def risk_exponents(
+    x: FloatArray,
+    d: FloatArray,
+    median: FloatArray,
+    issue: _Issue,
+    geometry: _Geometry | None = None,
+) -> FloatArray:
     """Risk exponents r_i in [1/2, 2] from each actor's danger, computed with every r = 1.
 
     D_i = sum_{j != i} E_j(j challenges i); R_i = (2 D_i - max D - min D) / (max D - min D);
     r_i = (1 - R_i / 3) / (1 + R_i / 3). If every D is equal, every r is 1.
     """
     n = x.shape[1]
-    e_ij, _ = _dyad_utilities(x, d, None, median, issue)
+    e_ij, _ = _dyad_utilities(x, d, None, median, issue, geometry, both=False)
+    # np.where, not an assignment: its result's memory layout decides the order of the sums
+    # below, and results must stay bit for bit what they were
     e_ij = np.where(np.eye(n, dtype=bool)[None, :, :], 0.0, e_ij)
     danger = e_ij.sum(axis=1)  # column i: every j's utility of challenging i
     d_max = danger.max(axis=1, keepdims=True)
@@ -249,9 +323,6 @@ def _choose_moves(
     confront = other & (e_ji > e_ij + _TIE) & (e_ij > _TIE)
     weak = other & (e_ji > _TIE) & (e_ij < -_TIE)
     comp = weak & (e_ji > -e_ij + _TIE)
-    ratio = np.divide(-e_ij, e_ji, out=np.zeros_like(e_ij), where=weak)
-    comp_to = xi + (xj - xi) * ratio
-    full_to = np.broadcast_to(xj, comp_to.shape)
     if variant == "scholz-code":
         j_conf = np.argmin(np.where(confront, np.abs(xj - xi), np.inf), axis=2)
         value = np.divide(-e_ij * xi + e_ji * xj, e_ji - e_ij, out=np.zeros_like(e_ij), where=weak)
@@ -260,8 +331,19 @@ def _choose_moves(
         has_comp = comp.any(axis=2)
         target = np.where(has_conf, j_conf, np.where(has_comp, j_comp, -1))
         kind = np.where(has_conf, 0, np.where(has_comp, 1, -1))
-        dest = np.where(has_conf[:, :, None], full_to, comp_to)
+        # the destination only at the chosen actor: x_j, or x_i + (x_j - x_i) |e_ij / e_ji|
+        # (the same operations as for every pair, so the same bits), laid out like target
+        j = np.maximum(target, 0)[:, :, None]
+        x_j = np.take_along_axis(np.broadcast_to(xj, e_ij.shape), j, axis=2)[:, :, 0]
+        a = np.take_along_axis(e_ij, j, axis=2)[:, :, 0]
+        b = np.take_along_axis(e_ji, j, axis=2)[:, :, 0]
+        ratio = np.divide(-a, b, out=np.zeros_like(a), where=kind == 1)
+        chosen = np.empty_like(target, dtype=np.float64)
+        chosen[...] = np.where(has_conf, x_j, x + (x_j - x) * ratio)
     else:
+        ratio = np.divide(-e_ij, e_ji, out=np.zeros_like(e_ij), where=weak)
+        comp_to = xi + (xj - xi) * ratio
+        full_to = np.broadcast_to(xj, comp_to.shape)
         capit = weak & ~comp
         offer = confront | comp | capit
         dest = np.where(comp, comp_to, full_to)
@@ -272,7 +354,7 @@ def _choose_moves(
         target = np.where(has, j_best, -1)
         kinds = np.where(confront, 0, np.where(comp, 1, 2))
         kind = np.where(has, np.take_along_axis(kinds, j_best[:, :, None], axis=2)[:, :, 0], -1)
-    chosen = np.take_along_axis(dest, np.maximum(target, 0)[:, :, None], axis=2)[:, :, 0]
+        chosen = np.take_along_axis(dest, np.maximum(target, 0)[:, :, None], axis=2)[:, :, 0]
     new_x = np.where(target >= 0, np.clip(chosen, 0.0, 1.0), x)
     return new_x, target, kind
 
@@ -306,8 +388,10 @@ def _simulate(x0: FloatArray, issue: _Issue, params: Mapping[str, Any]) -> _Traj
         if not active.any():
             break
         d = _pairwise_distance(x, issue.scale)
-        r = risk_exponents(x, d, med, issue)
-        e_ij, e_ji = _dyad_utilities(x, d, r, med, issue)
+        geometry = _Geometry(x)
+        r = risk_exponents(x, d, med, issue, geometry)
+        e_ij, e_ji = _dyad_utilities(x, d, r, med, issue, geometry)
+        assert e_ji is not None
         new_x, target, kind = _choose_moves(x, e_ij, e_ji, issue.variant)
         # where nobody has any stake (every capability x salience zero) nobody moves
         target = np.where(stake[:, None], target, -1)
@@ -350,6 +434,7 @@ class EUMModel(Model):
             "forecast is the weighted median position after the last round."
         ),
         iterative=True,
+        pairwise=True,
         variants=("scholz-code", "paper"),
         parameters=(
             Parameter("rounds", 10, "Rounds of offers (the most, if stop is converged).", 1, 1000),

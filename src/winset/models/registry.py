@@ -20,6 +20,7 @@ _MODELS: dict[str, str | type[Model]] = {
     "nash": "winset.models.nash:NashModel",
     "eum": "winset.models.eum:EUMModel",
     "smp": "winset.models.smp:SMPModel",
+    "exchange": "winset.models.exchange:ExchangeModel",
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from winset.errors import InputError, Problem
+from winset.limits import limit
 from winset.models.base import Inputs, Model, RoundArrays, Solution
 from winset.models.registry import get_model
 from winset.numbers import clean_units
@@ -21,7 +22,7 @@ from winset.scenario.load import load_scenario
 from winset.scenario.schema import Scenario
 from winset.seeds import check_seed
 
-__all__ = ["Prepared", "prepare", "result_from_solution", "run"]
+__all__ = ["Prepared", "check_memory", "prepare", "result_from_solution", "run"]
 
 
 class Prepared:
@@ -138,6 +139,22 @@ def result_from_solution(
     )
 
 
+def check_memory(model: Model, batch: int, actors: int, issues: int) -> None:
+    """InputError, before any work, when a solve would need more memory than the limit."""
+    need = model.memory(batch, actors, issues)
+    most = limit("WINSET_MAX_MEMORY_MB") * 1_000_000
+    if need > most:
+        raise InputError(
+            Problem(
+                "",
+                "",
+                f"this {model.info.name} run of {actors:,} actors x {issues:,} issue(s) needs "
+                f"about {need / 1e9:,.1f} GB; the limit is {most / 1e9:,.1f} GB (set "
+                "WINSET_MAX_MEMORY_MB to change it, or use fewer actors)",
+            )
+        )
+
+
 def run(
     scenario: Scenario | str,
     model: str | Model = "compromise",
@@ -169,6 +186,7 @@ def run(
     prepared = prepare(scenario, model, params, variant, rounds)
     seed = check_seed(seed)
     arrays = to_arrays(prepared.scenario)
+    check_memory(prepared.model, 1, arrays.n_actors, arrays.n_issues)
     rng = np.random.default_rng(seed)
     solution = prepared.model.solve(
         Inputs.from_arrays(arrays), prepared.params, prepared.variant, rng

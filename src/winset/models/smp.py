@@ -986,6 +986,7 @@ class SMPModel(Model):
         ),
         deterministic=True,
         iterative=True,
+        pairwise=True,
         separable=False,
         variants=("deterministic", "stochastic"),
         parameters=(

@@ -20,6 +20,8 @@ from typing import Annotated, Any, Literal, NoReturn, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from winset.limits import limit
+
 __all__ = [
     "SALIENCE_MAX",
     "Actor",
@@ -39,6 +41,11 @@ __all__ = [
 
 SALIENCE_MAX = 100.0
 """Saliences are written on 0-100 in scenario files (0-1 tables are converted on load)."""
+
+MAX_CAPABILITY = 1e12
+MIN_CAPABILITY = 1e-12
+"""Capabilities lie in [1e-12, 1e12] (or are 0): only their ratios matter, and weights
+beyond these bounds would overflow or vanish in the models' sums."""
 
 
 K = TypeVar("K")
@@ -66,7 +73,9 @@ def _freeze(value: dict[Any, Any]) -> FrozenDict[Any, Any]:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, str_strip_whitespace=True
+    )
 
 
 def _bare_number_to_estimate(value: Any) -> Any:
@@ -167,7 +176,7 @@ class Bloc(_Frozen):
     """
 
     name: str = Field(min_length=1)
-    seats: int = Field(default=1, ge=0)
+    seats: int = Field(default=1, ge=0, strict=True)
     actor: str | None = None
     position: Values = Field(default_factory=dict)
     salience: Values = Field(default_factory=dict)
@@ -184,8 +193,11 @@ class Body(_Frozen):
 
     name: str = Field(min_length=1)
     kind: Literal["legislature", "veto"] = "legislature"
-    quota: Literal["majority", "present-majority", "two-thirds", "unanimity"] | int = "majority"
-    present: int | None = Field(default=None, ge=1)
+    quota: (
+        Literal["majority", "present-majority", "two-thirds", "unanimity"]
+        | Annotated[int, Field(strict=True)]
+    ) = "majority"
+    present: int | None = Field(default=None, ge=1, strict=True)
     blocs: tuple[Bloc, ...] = ()
     actor: str | None = None
     position: Values = Field(default_factory=dict)
@@ -329,6 +341,14 @@ def _check_estimate(
 def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
     """Checks that need the whole scenario. Returns ``(field path, message)`` pairs."""
     out: list[tuple[str, str]] = []
+    for key, name in (("actors", "WINSET_MAX_ACTORS"), ("issues", "WINSET_MAX_ISSUES")):
+        count = len(getattr(scenario, key))
+        if count > limit(name):
+            out.append(
+                (key, f"{count:,} {key}; the limit is {limit(name):,} (set {name} to change it)")
+            )
+    if out:
+        return out
     sources = scenario.sources
     issues: dict[str, Issue] = {}
     for i, issue in enumerate(scenario.issues):
@@ -339,6 +359,13 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
         lo, hi = issue.scale
         if not lo < hi:
             out.append((f"{p}.scale", f"low {_fmt(lo)} must be below high {_fmt(hi)}"))
+            continue
+        width = hi - lo
+        if not (math.isfinite(width) and width >= 1e-9 * max(abs(lo), abs(hi), 1e-300)):
+            out.append(
+                (f"{p}.scale", f"[{_fmt(lo)}, {_fmt(hi)}] is too wide or too narrow to compute "
+                 "with; use other units")
+            )  # fmt: skip
             continue
         for point in issue.anchors:
             if not lo <= point <= hi:
@@ -354,7 +381,11 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
         if actor.name in names:
             out.append((f"{p}.name", f"duplicate actor name {actor.name!r}"))
         names.add(actor.name)
-        out += _check_estimate(f"{p}.capability", actor.capability, 0.0, math.inf, sources)
+        out += _check_estimate(f"{p}.capability", actor.capability, 0.0, MAX_CAPABILITY, sources)
+        cap = actor.capability.value
+        if 0 < cap < MIN_CAPABILITY:
+            out.append((f"{p}.capability", f"{_fmt(cap)} is too small to compute with; use 0 or "
+                        "another unit for every capability"))  # fmt: skip
         for key in ("position", "salience"):
             values: dict[str, Estimate] = getattr(actor, key)
             for issue_name, est in values.items():
@@ -377,8 +408,13 @@ def semantic_problems(scenario: Scenario) -> list[tuple[str, str]]:
         if not actor.position:
             out.append((f"{p}.position", "the actor takes no position on any issue"))
 
+    for k, issue in enumerate(scenario.issues):
+        if not any(issue.name in a.position for a in scenario.actors):
+            out.append((f"issues[{k}]", f"no actor takes a position on {issue.name!r}"))
     for i, link in enumerate(scenario.influence):
         p = f"influence[{i}]"
+        if link.source == link.target:
+            out.append((f"{p}.target", f"{link.source!r} cannot influence itself"))
         for key in ("source", "target"):
             if getattr(link, key) not in names:
                 out.append((f"{p}.{key}", _unknown("actor", getattr(link, key), names)))
@@ -463,8 +499,8 @@ def _ratification_problems(scenario: Scenario, issues: dict[str, Issue]) -> list
             if path.name in path_names:
                 out.append((f"{pp}.name", f"duplicate path name {path.name!r}"))
             path_names.add(path.name)
-            for l_i, limit in enumerate(path.domain):
-                out += _check_limit(f"{pp}.domain[{l_i}]", limit, issues)
+            for l_i, bound in enumerate(path.domain):
+                out += _check_limit(f"{pp}.domain[{l_i}]", bound, issues)
             for b_i, body in enumerate(path.bodies):
                 out += _body_problems(f"{pp}.bodies[{b_i}]", body, actors, issues, sources)
     for s_i, side in enumerate(rat.sides):
@@ -500,6 +536,13 @@ def _body_problems(
     if body.actor is not None or body.position or body.salience:
         out.append((bp, "actor, position and salience belong to its blocs (or use kind: veto)"))
     total = sum(b.seats for b in body.blocs)
+    most = limit("WINSET_MAX_SEATS")
+    if total > most:
+        out.append(
+            (f"{bp}.blocs", f"{total:,} seats in all; the limit is {most:,} (set "
+             "WINSET_MAX_SEATS to change it)")
+        )  # fmt: skip
+        return out
     if total == 0:
         out.append((f"{bp}.blocs", "the blocs have no seats"))
     if isinstance(body.quota, int) and not 1 <= body.quota <= total:

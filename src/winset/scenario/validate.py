@@ -172,7 +172,8 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[tuple[Path, str]
         kinds = {e["type"] for e, _ in errs}
         if "literal_error" in kinds and len(errs) > 1:
             literal = next(m for e, m in errs if e["type"] == "literal_error")
-            message = literal + (" or a number of seats" if "int_parsing" in kinds else "")
+            numbers = any(k.startswith("int") for k in kinds)
+            message = literal + (" or a number of seats" if numbers else "")
         else:
             message = "; ".join(dict.fromkeys(m for _, m in errs))
         out.append((loc, message))

@@ -33,11 +33,14 @@ def _syntax_error(exc: yaml.YAMLError, source: str) -> InputError:
     return InputError(Problem(source, "", f"not valid YAML{where}: {problem}"))
 
 
-def _check_depth(text: str, source: str) -> None:
-    """Refuse nesting deeper than the limit (by the event stream: no recursion)."""
+def _check_depth(text: str, source: str) -> int:
+    """Refuse nesting deeper than the limit (by the event stream: no recursion); count aliases."""
     deepest = limit("WINSET_MAX_YAML_DEPTH")
     depth = 0
+    aliases = 0
     for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > deepest:
@@ -47,6 +50,7 @@ def _check_depth(text: str, source: str) -> None:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+    return aliases
 
 
 def _children(node: yaml.Node) -> Iterator[yaml.Node]:
@@ -127,13 +131,14 @@ def load_yaml(text: str, source: str) -> tuple[Any, Lines]:
         For invalid YAML, tags, nesting or alias expansion over the limits, and duplicate keys.
     """
     try:
-        _check_depth(text, source)
+        aliases = _check_depth(text, source)
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return None, {}
-            _expanded_size(node, source)
+            if aliases:
+                _expanded_size(node, source)
             lines = _lines(node, source)
             data = loader.construct_document(node)
         finally:
