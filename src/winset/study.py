@@ -131,7 +131,7 @@ def forecast(
 ) -> Done[RunResult]:
     """One model's forecast (``seed`` is used only by stochastic models; drawn if not given)."""
     prepared = study.prepared()
-    if not prepared.model.info.deterministic and seed is None:
+    if prepared.random and seed is None:
         from winset.seeds import fresh_seed
 
         seed = fresh_seed()
@@ -331,6 +331,32 @@ class Comparison(Result):
             title=str(data.get("what_if", "")),
         )
 
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        """The side-by-side comparison, then each result's own tables."""
+        import pandas as pd
+
+        out: dict[str, pd.DataFrame] = {}
+        base, other = self.baseline, self.counterfactual
+        if isinstance(base, RunResult) and isinstance(other, RunResult):
+            out["comparison"] = pd.DataFrame(
+                [
+                    {
+                        "issue": issue,
+                        "baseline": value,
+                        "what-if": other.forecast[issue],
+                        "difference": other.forecast[issue] - value,
+                        "unit": base.units.get(issue, ""),
+                    }
+                    for issue, value in base.forecast.items()
+                ]
+            )
+        else:
+            out["comparison"] = self.to_frame()
+        for case, result in (("baseline", base), ("what-if", other)):
+            for name, table in result.sheets().items():
+                out[f"{case} {name}"] = table
+        return out
+
     def to_frame(self) -> pd.DataFrame:
         """The two results' tables stacked, with a ``case`` column (baseline, what-if)."""
         import pandas as pd
@@ -383,7 +409,29 @@ def whatif(
 class ReportData:
     """Everything the HTML report renders, computed by the services.
 
-    The report computes nothing of its own.
+    The report computes nothing of its own. With levers (a what-if), ``scenario`` and the
+    results are the counterfactual's, ``baseline_scenario`` is the scenario without the levers
+    and ``whatif`` holds the baseline and the counterfactual side by side: every model's
+    forecast, then the first model's draws and the two-level analysis when there are any.
+
+    Attributes
+    ----------
+    scenario
+        The scenario the results are of (the counterfactual in a what-if).
+    runs
+        Every model's forecast, the first model first.
+    sensitivity
+        The first model's drivers, with Sobol indices when they were asked for.
+    draws
+        Monte Carlo draws of the first model, or of every model (only when the scenario has
+        ranges).
+    twolevel, twolevel_draws, searches
+        The ratification analysis, P(agreement) per path over draws, and what it would have
+        taken for each open path that cannot ratify (scenarios with a ratification section).
+    seed
+        The seed every random computation used.
+    whatif, baseline_scenario, levers
+        The what-if comparisons, the scenario without the levers, and the levers in words.
     """
 
     scenario: Scenario
@@ -393,9 +441,15 @@ class ReportData:
     twolevel: TwoLevelResult | None = None
     searches: tuple[Strategy, ...] = ()
     seed: int | None = None
+    twolevel_draws: TwoLevelDraws | None = None
+    whatif: tuple[Comparison, ...] = ()
+    baseline_scenario: Scenario | None = None
+    levers: str = ""
 
 
-REPORT_DRAWS = 2000
+REPORT_DRAWS = 1000
+REPORT_TWOLEVEL_DRAWS = 256
+REPORT_SOBOL_SAMPLES = 256
 
 
 def report_data(
@@ -405,27 +459,54 @@ def report_data(
     seed: int | None = None,
     store: RunStore | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    sobol: bool = False,
+    all_draws: bool = False,
 ) -> ReportData:
     """Compute what the report shows.
 
-    Every model's forecast, the first model's drivers, draws when the scenario has ranges, and
-    the two-level analysis with its searches.
+    Every model's forecast, the first model's drivers (and Sobol indices), draws when the
+    scenario has ranges, the two-level analysis with its draws and searches; with levers, the
+    baseline beside the counterfactual.
 
-    ``progress(step, done, total)`` is called before each step.
+    Parameters
+    ----------
+    study
+        The scenario, and any levers (a what-if); its model settings are not used: every model
+        in ``models`` runs with its defaults.
+    models
+        Models to include (default: every registered model); the first one forecasts Level I
+        and is the one whose drivers are shown.
+    seed
+        The seed of every random computation (drawn if not given).
+    store
+        The run store: results found there are not computed again.
+    progress
+        ``progress(step, done, total)`` is called before each step.
+    sobol
+        Also estimate Sobol indices of the uncertain inputs (needs SALib, the ``sensitivity``
+        extra; only for scenarios with uncertainty ranges).
+    all_draws
+        Draw every model, not only the first (the one the bottom line quotes): slower, as some
+        models take milliseconds per draw.
     """
     from winset.models.registry import model_names
     from winset.scenario.arrays import to_arrays
     from winset.seeds import resolve_seed
 
-    prepared = study.prepared()
-    scenario = prepared.scenario
+    # the scenario is read once; every service below works on the object
+    base = study.scenario if isinstance(study.scenario, Scenario) else load_scenario(study.scenario)
+    study = replace(study, scenario=base)
+    scenario = study.prepared().scenario
     chosen = list(models) if models else list(model_names())
     studies = [replace(study, model=m, variant=None, params={}, rounds=None) for m in chosen]
     for s in studies:
-        s.prepared()  # every name checked before any work
+        s.prepared(counterfactual=False)  # every name checked before any work
     ranged = to_arrays(scenario).has_ranges
     seed = resolve_seed(seed)
-    steps = len(studies) * (2 if ranged else 1) + 1 + (1 if scenario.ratification else 0)
+    compare = bool(study.levers)
+    two = scenario.ratification is not None
+    drawn_studies = (studies if all_draws else studies[:1]) if ranged else []
+    steps = len(studies) + len(drawn_studies) + 1 + (2 if two else 0) + int(two and ranged)
     count = 0
 
     def step(label: str) -> None:
@@ -434,22 +515,49 @@ def report_data(
             progress(label, count, steps)
         count += 1
 
-    runs = []
+    comparisons: list[Comparison] = []
+
+    def both(s: Study, compute: Callable[[Study], Done[R]]) -> R:
+        """The counterfactual's result; with levers, the comparison is kept too."""
+        if not compare:
+            return compute(s).result
+        done = whatif(s, compute, store=store)
+        comparisons.append(done.result)
+        return done.result.counterfactual  # type: ignore[return-value]
+
+    runs: list[RunResult] = []
     for s in studies:
-        step(f"forecast: {s.prepared().model.info.name}")
-        runs.append(forecast(s, seed=seed, store=store).result)
+        name = s.prepared(counterfactual=False).model.info.name
+        step(f"forecast: {name}")
+        runs.append(both(s, lambda x: forecast(x, seed=seed, store=store)))
     step("what moves the forecast")
-    sens = sensitivity(studies[0], SensitivitySettings(sobol=False), store=store).result
-    drawn = []
-    if ranged:
-        for s in studies:
-            step(f"draws: {s.prepared().model.info.name}")
-            drawn.append(draws(s, DrawSettings(REPORT_DRAWS, seed=seed), store=store).result)
+    sens_settings = SensitivitySettings(
+        sobol=sobol and ranged, samples=REPORT_SOBOL_SAMPLES, seed=seed
+    )
+    sens = sensitivity(studies[0], sens_settings, store=store).result
+    drawn: list[RunResult] = []
+    if drawn_studies:
+        settings = DrawSettings(REPORT_DRAWS, seed=seed)
+        for k, s in enumerate(drawn_studies):
+            name = s.prepared(counterfactual=False).model.info.name
+            step(f"draws: {name}")
+            if k == 0:
+                drawn.append(both(s, lambda x: draws(x, settings, store=store)))
+            else:
+                drawn.append(draws(s, settings, store=store).result)
     level2 = None
+    level2_draws = None
     searches: list[Strategy] = []
-    if scenario.ratification is not None:
+    if two:
         step("ratification")
-        level2 = twolevel(studies[0], store=store).result
+        level2 = both(studies[0], lambda x: twolevel(x, store=store))
+        if ranged:
+            step("ratification over draws")
+            tl_settings = DrawSettings(REPORT_TWOLEVEL_DRAWS, seed=seed)
+            level2_draws = twolevel_draws(
+                studies[0], TwoLevelSettings(), tl_settings, store=store
+            ).result
+        step("what it would have taken")
         problem = build(scenario)
         for p in level2.paths:
             if not (p.open and not p.ratifiable):
@@ -469,6 +577,10 @@ def report_data(
         twolevel=level2,
         searches=tuple(searches),
         seed=seed,
+        twolevel_draws=level2_draws,
+        whatif=tuple(comparisons),
+        baseline_scenario=base if compare else None,
+        levers=study.levers.title() if compare else "",
     )
 
 

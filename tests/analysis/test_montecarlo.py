@@ -16,9 +16,8 @@ import pytest
 from typer.testing import CliRunner
 
 from samples import RANGED
-from winset.draws import DrawSettings
 from winset.cli import app
-from winset.draws import BLOCK, Interrupted, Uncertainty
+from winset.draws import BLOCK, DrawSettings, Interrupted, Uncertainty
 from winset.models.runner import run
 from winset.scenario.arrays import to_arrays
 from winset.scenario.load import build_scenario

@@ -18,7 +18,6 @@ from winset.backtest.models import EU15, NICE, TRANSITIONAL, council_weights, fi
 from winset.cli import app
 from winset.errors import InputError
 
-
 # the logic of scoring does not depend on which models are scored: the quick ones
 QUICK = ("compromise", "median", "nash", "eum")
 

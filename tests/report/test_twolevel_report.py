@@ -1,11 +1,15 @@
-"""The report's two-level section: the plane of win-sets, the paths table, the search."""
+"""The report's two-level section: every path drawn, empty win-sets explained, the search."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from samples import report_html
-from winset.report.twolevel import plot_twolevel
+from winset.report.twolevel import path_pictures, plot_twolevel
 from winset.scenario.load import load_scenario
 from winset.twolevel import analyse
+from winset.twolevel.problem import build
+from winset.twolevel.winsets import body_member
 
 
 def test_iraq_report_has_the_ratification_section() -> None:
@@ -13,21 +17,31 @@ def test_iraq_report_has_the_ratification_section() -> None:
     assert "<h2>Ratification: the two-level game</h2>" in text
     assert "<b>no agreement</b>: the reversion point holds (troops 0, immunity 0)" in text
     assert "What would it have taken for parliament?" in text
-    assert "<td>State of Law</td><td>89</td>" in text
+    assert "<td>State of Law</td><td class=num>89</td>" in text
 
 
 def test_scenarios_without_ratification_have_no_section() -> None:
     assert "Ratification" not in report_html("eu-emissions-1994", models=["compromise"])
 
 
-def test_plane_marks_reversion_forecasts_and_outcome() -> None:
+def test_every_path_is_drawn_and_the_empty_one_says_why() -> None:
     iraq = load_scenario("iraq-2011")
-    result = analyse(iraq)
-    fig = plot_twolevel(iraq, result)
-    ax = fig.axes[0]
-    labels = [h.get_label() for h in ax.get_legend().legend_handles]
-    assert "Iraq: notification (closed)" in labels and "reversion point q" in labels
-    outcome_marker = [
-        ln for ln in ax.get_lines() if ln.get_marker() == "o" and ln.get_markersize() == 16
-    ]
-    assert [tuple(ln.get_xydata()[0]) for ln in outcome_marker] == [(0.0, 0.0)]
+    fig = plot_twolevel(iraq, analyse(iraq))
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Iraq: parliament — empty" in labels and "Iraq: notification (closed)" in labels
+    assert "US red line 'binding immunity' (on parliament)" in labels
+    notes = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "Iraq: parliament: empty — US's red line 'binding immunity' (immunity ≥ 100)" in notes
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "Iraqiya (91 seats)" in texts and "outcome" in texts  # blocs are named
+
+
+def test_the_drawn_boundary_is_the_engines() -> None:
+    problem = build(load_scenario("iraq-2011"))
+    pts, pictures = path_pictures(problem, grid=61)
+    parliament = next(p for p in pictures if p.name == "parliament")
+    body = problem.sides[1].paths[0].bodies[0]
+    exact = body_member(body, pts, problem.reversion)
+    drawn = parliament.ratifiers.ravel() > 0
+    # the margin is positive exactly where the body ratifies (up to points on the boundary)
+    assert np.mean(exact == drawn) > 0.999

@@ -257,7 +257,7 @@ def sensitivity_provenance(
 ) -> tuple[SensitivitySettings, Provenance]:
     """The checked settings (seed resolved if one is used) and the result's provenance."""
     arrays = to_arrays(prepared.scenario)
-    uncertain = bool(arrays.has_ranges) or not prepared.model.info.deterministic
+    uncertain = bool(arrays.has_ranges) or prepared.random
     checked = settings.checked(uncertain)
     prov = prepared.provenance(
         checked.seed,
@@ -310,7 +310,7 @@ def sensitivity(
         seed=seed,
     )
     size = chunk_size_for(
-        rows.shape[0], settings.chunk_size, 4 * BLOCK, not model.info.deterministic
+        rows.shape[0], settings.chunk_size, 4 * BLOCK, prepared.random
     )
     out = run_draws(
         job,

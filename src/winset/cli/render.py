@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from winset.analysis.sensitivity import SensitivityResult
 from winset.backtest.evaluate import BacktestResult
@@ -17,7 +19,7 @@ from winset.twolevel.analyse import TwoLevelResult
 from winset.twolevel.draws import TwoLevelDraws
 from winset.twolevel.search import Strategy
 
-__all__ = ["render", "safe"]
+__all__ = ["fit_table", "render", "safe"]
 
 
 def safe(text: object) -> str:
@@ -41,6 +43,66 @@ def signed(value: float) -> str:
     return ("+" if value > 0 else "") + fmt(value)
 
 
+def fit_table(
+    console: Console,
+    title: str | None,
+    headers: list[str],
+    rows: list[list[str]],
+    numeric: set[int] | None = None,
+    keep: set[int] | None = None,
+) -> None:
+    """Print a table that fits the terminal, or the rows one by one when it cannot.
+
+    Numbers (columns in ``numeric``, right-aligned) and identifiers (columns in ``keep``) are
+    never cut or wrapped; text columns wrap between words. When even so the table is wider than
+    the terminal, each row is printed as ``column: value`` lines instead. The title is a line of
+    its own, so it never wraps to the table's width.
+
+    Parameters
+    ----------
+    console
+        Where to print.
+    title
+        A bold line above the table (markup allowed; escape user text with :func:`safe`).
+    headers
+        Column names.
+    rows
+        Cells, already escaped with :func:`safe`.
+    numeric, keep
+        Indices of the columns of numbers and of identifiers.
+    """
+    numeric = numeric or set()
+    keep = keep or set()
+    if title:
+        console.print(title, style="bold", highlight=False)
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    need = 3 * (len(headers) - 1)  # a space, the (blank) rule and a space between columns
+    for k, name in enumerate(headers):
+        whole = k in numeric or k in keep
+        cells = [Text.from_markup(r[k]).plain for r in rows]
+        longest = max((len(c) for c in cells), default=0)
+        # a text column may wrap between words, never inside one
+        word = max((len(w) for c in cells for w in c.split()), default=0)
+        table.add_column(
+            name,
+            justify="right" if k in numeric else "left",
+            no_wrap=whole,
+            overflow="fold",
+            min_width=max(longest if whole else word, 1),
+        )
+        need += max(longest if whole else word, len(name) if whole else 1, 1)
+    for row in rows:
+        table.add_row(*row)
+    if need <= console.width:
+        console.print(table, highlight=False)
+        return
+    width = max(len(h) for h in headers)
+    for row in rows:
+        for name, cell in zip(headers, row, strict=True):
+            console.print(f"[dim]{escape(name):>{width}}[/dim]  {cell}", highlight=False)
+        console.print()
+
+
 def _footer(console: Console, result: Result, cached: bool) -> None:
     prov = result.provenance
     params = ", ".join(f"{k}={v}" for k, v in prov.parameters.items()) or "none"
@@ -58,20 +120,19 @@ def render_run(console: Console, result: RunResult, title: str | None = None) ->
         title = f"{safe(result.scenario)}: {prov.model}"
         if prov.variant != "default":
             title += f" ({prov.variant})"
-    table = Table(title=title)
-    table.add_column("issue")
-    table.add_column("forecast", justify="right")
-    table.add_column("unit")
+    headers = ["issue", "forecast", "unit"]
     if result.distribution:
-        for col in ("mean", "p10", "p50", "p90"):
-            table.add_column(col, justify="right")
+        headers += ["mean", "p10", "p50", "p90"]
+    rows = []
     for issue, value in result.forecast.items():
         row = [safe(issue), fmt(value), safe(result.units.get(issue, ""))]
         if result.distribution and issue in result.distribution:
             d = result.distribution[issue]
             row += [fmt(d.mean), fmt(d.p10), fmt(d.p50), fmt(d.p90)]
-        table.add_row(*row)
-    console.print(table)
+        elif result.distribution:
+            row += ["—"] * 4
+        rows.append(row)
+    fit_table(console, title, headers, rows, numeric={1, 3, 4, 5, 6})
     mc = result.extras.get("montecarlo")
     if mc:
         stream = mc.get("random_stream", 1)
@@ -85,38 +146,46 @@ def render_run(console: Console, result: RunResult, title: str | None = None) ->
                 "add ranges to the values you are unsure of[/yellow]"
             )
     if result.rounds:
-        rt = Table(title="Rounds (median / weighted mean)")
-        rt.add_column("round", justify="right")
+        headers = ["round"]
         for issue in result.issues:
-            rt.add_column(f"{safe(issue)} median", justify="right")
-            rt.add_column(f"{safe(issue)} mean", justify="right")
+            headers += [f"{safe(issue)} median", f"{safe(issue)} mean"]
+        rows = []
         for r in result.rounds:
             cells = [str(r.round)]
             for issue in result.issues:
                 cells += [fmt(r.issues[issue].median), fmt(r.issues[issue].mean)]
-            rt.add_row(*cells)
-        console.print(rt)
+            rows.append(cells)
+        fit_table(
+            console,
+            "Rounds (median / weighted mean)",
+            headers,
+            rows,
+            numeric=set(range(len(headers))),
+        )
 
 
-def _paths_table(title: str, result: TwoLevelResult) -> Table:
-    table = Table(title=title)
-    for col in ("path", "open", "ratifiable", "agreement", "P(ratify)", "red lines"):
-        table.add_column(col)
-    for p in result.paths:
-        table.add_row(
+def _paths_rows(result: TwoLevelResult) -> list[list[str]]:
+    return [
+        [
             safe(p.name),
             "yes" if p.open else "no",
             "yes" if p.ratifiable else "no",
             point(p.agreement),
             f"{p.p_ratify:.3f}",
             safe("; ".join(p.red_lines)) or "—",
-        )
-    return table
+        ]
+        for p in result.paths
+    ]
+
+
+_PATH_HEADERS = ["path", "open", "ratifiable", "agreement", "P(ratify)", "red lines"]
 
 
 def render_twolevel(console: Console, result: TwoLevelResult, title: str | None = None) -> None:
     """Every path combination, the outcome and the pivotal blocs."""
-    console.print(_paths_table(title or safe(result.scenario), result))
+    fit_table(
+        console, title or safe(result.scenario), _PATH_HEADERS, _paths_rows(result), numeric={4}
+    )
     if result.agreement and result.path is not None:
         console.print(
             f"outcome: agreement through [bold]{safe(result.path)}[/bold]: "
@@ -142,14 +211,11 @@ def render_search(console: Console, strategy: Strategy) -> None:
     if strategy.agreement is not None:
         console.print(f"cheapest agreement: {point(strategy.agreement)}")
     if strategy.moves:
-        table = Table()
-        for col in ("bloc", "seats", "from", "to", "distance"):
-            table.add_column(col)
-        for m in strategy.moves:
-            table.add_row(
-                safe(m.bloc), str(m.seats), point(m.start), point(m.end), f"{m.distance:.3f}"
-            )
-        console.print(table)
+        rows = [
+            [safe(m.bloc), str(m.seats), point(m.start), point(m.end), fmt(m.distance, 3)]
+            for m in strategy.moves
+        ]
+        fit_table(console, None, ["bloc", "seats", "from", "to", "distance"], rows, numeric={1, 4})
     if strategy.supporters:
         console.print("its supporters: " + ", ".join(safe(s) for s in strategy.supporters))
     if strategy.open_paths:
@@ -158,15 +224,17 @@ def render_search(console: Console, strategy: Strategy) -> None:
 
 def render_twolevel_draws(console: Console, drawn: TwoLevelDraws) -> None:
     """P(agreement) over the draws, per path combination, and the outcome's spread."""
-    table = Table(
-        title=f"{drawn.draws:,} draws ({drawn.distribution}, seed {drawn.seed}): "
+    title = (
+        f"{drawn.draws:,} draws ({drawn.distribution}, seed {drawn.seed}): "
         f"P(agreement) {drawn.p_agreement:.3f}"
     )
-    for col in ("path", "P(ratifiable)", "P(the deal goes through it)"):
-        table.add_column(col)
-    for name, p in drawn.p_ratifiable.items():
-        table.add_row(safe(name), f"{p:.3f}", f"{drawn.p_chosen[name]:.3f}")
-    console.print(table)
+    rows = [
+        [safe(name), f"{p:.3f}", f"{drawn.p_chosen[name]:.3f}"]
+        for name, p in drawn.p_ratifiable.items()
+    ]
+    fit_table(
+        console, title, ["path", "P(ratifiable)", "P(the deal goes through it)"], rows, {1, 2}
+    )
     spread = "; ".join(
         f"{safe(k)}: mean {fmt(v['mean'])}, p10 {fmt(v['p10'])}, p90 {fmt(v['p90'])}"
         for k, v in drawn.outcome.items()
@@ -177,61 +245,65 @@ def render_twolevel_draws(console: Console, drawn: TwoLevelDraws) -> None:
 def render_sensitivity(console: Console, result: SensitivityResult, top: int = 10) -> None:
     """The top drivers of each issue's forecast, and the Sobol indices."""
     for issue, forecast in result.forecast.items():
-        table = Table(
-            title=f"{safe(result.scenario)}: {result.model}, top drivers of {safe(issue)} "
+        title = (
+            f"{safe(result.scenario)}: {result.model}, top drivers of {safe(issue)} "
             f"(forecast {fmt(forecast)})"
         )
-        for col in ("actor", "input", "value", "moved to", "forecast", "swing", "elasticity"):
-            table.add_column(col, justify="left" if col in ("actor", "input") else "right")
-        for d in result.top(issue, top):
-            table.add_row(
+        rows = [
+            [
                 safe(d.actor),
-                d.input,
+                safe(d.input),
                 fmt(d.value),
                 fmt_range(d.low, d.high),
                 fmt_range(d.forecast_low, d.forecast_high),
                 fmt(d.swing),
-                f"{d.elasticity:.3f}",
-            )
-        console.print(table)
+                fmt(d.elasticity, 3),
+            ]
+            for d in result.top(issue, top)
+        ]
+        headers = ["actor", "input", "value", "moved to", "forecast", "swing", "elasticity"]
+        fit_table(console, title, headers, rows, numeric={2, 3, 4, 5, 6})
         indices = [s for s in result.sobol if s.issue == issue][:top]
         if indices:
-            st = Table(
-                title=f"Sobol indices for {safe(issue)} ({result.sobol_samples} base samples)"
+            rows = [
+                [safe(s.name), f"{s.s1:.3f} ± {s.s1_conf:.3f}", f"{s.st:.3f} ± {s.st_conf:.3f}"]
+                for s in indices
+            ]
+            fit_table(
+                console,
+                f"Sobol indices for {safe(issue)} ({result.sobol_samples:,} base samples)",
+                ["uncertain value", "first order", "total"],
+                rows,
+                numeric={1, 2},
             )
-            for col in ("uncertain value", "first order", "total"):
-                st.add_column(col, justify="left" if col == "uncertain value" else "right")
-            for s in indices:
-                st.add_row(
-                    safe(s.name), f"{s.s1:.3f} ± {s.s1_conf:.3f}", f"{s.st:.3f} ± {s.st_conf:.3f}"
-                )
-            console.print(st)
     for note in result.notes:
         console.print(f"[dim]{safe(note)}[/dim]")
 
 
 def render_backtest(console: Console, result: BacktestResult) -> None:
     """Every model's errors with intervals, best first."""
-    table = Table(
-        title=f"{safe(result.source)}: {result.n_issues} issues, {result.n_proposals} proposals "
+    title = (
+        f"{safe(result.source)}: {result.n_issues} issues, {result.n_proposals} proposals "
         f"(95% intervals: {result.bootstrap:,} resamples of proposals, seed {result.seed})"
     )
-    for col in ("model", "MAE", "RMSE", "MdAE", "scored"):
-        table.add_column(col)
+    rows = []
     for name in sorted(result.models, key=lambda k: (result.models[k].mae, k)):
         m = result.models[name]
-        table.add_row(
-            name,
-            f"{m.mae:.2f} [{m.ci['mae'][0]:.1f}, {m.ci['mae'][1]:.1f}]",
-            f"{m.rmse:.2f} [{m.ci['rmse'][0]:.1f}, {m.ci['rmse'][1]:.1f}]",
-            f"{m.mdae:.2f} [{m.ci['mdae'][0]:.1f}, {m.ci['mdae'][1]:.1f}]",
-            safe(m.how),
-            style="bold" if name == result.best else None,
+        mark = "[bold]" if name == result.best else ""
+        end = "[/bold]" if mark else ""
+        rows.append(
+            [
+                f"{mark}{safe(name)}{end}",
+                f"{fmt(m.mae, 3)} [{fmt(m.ci['mae'][0], 3)}, {fmt(m.ci['mae'][1], 3)}]",
+                f"{fmt(m.rmse, 3)} [{fmt(m.ci['rmse'][0], 3)}, {fmt(m.ci['rmse'][1], 3)}]",
+                f"{fmt(m.mdae, 3)} [{fmt(m.ci['mdae'][0], 3)}, {fmt(m.ci['mdae'][1], 3)}]",
+                safe(m.how),
+            ]
         )
-    console.print(table)
+    fit_table(console, title, ["model", "MAE", "RMSE", "MdAE", "scored"], rows, numeric={1, 2, 3})
     console.print(
-        f"best: [bold]{result.best}[/bold]; best linear combination of every fixed forecast, "
-        f"fitted in sample on these outcomes: MAE {result.bound:.2f}"
+        f"best: [bold]{safe(result.best)}[/bold]; best linear combination of every fixed "
+        f"forecast, fitted in sample on these outcomes: MAE {fmt(result.bound, 3)}"
     )
     for note in result.notes:
         console.print(safe(note), style="dim")
@@ -259,19 +331,23 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
         )
         return
     if isinstance(base, RunResult) and isinstance(other, RunResult):
-        table = Table(title=f"{safe(base.scenario)}: {base.provenance.model}, what if {title}")
-        for col in ("issue", "baseline", "what-if", "difference", "unit"):
-            table.add_column(col, justify="left" if col in ("issue", "unit") else "right")
-        for issue, value in base.forecast.items():
-            change = other.forecast[issue] - value
-            table.add_row(
+        rows = [
+            [
                 safe(issue),
                 fmt(value),
                 fmt(other.forecast[issue]),
-                signed(change),
+                signed(other.forecast[issue] - value),
                 safe(base.units.get(issue, "")),
-            )
-        console.print(table)
+            ]
+            for issue, value in base.forecast.items()
+        ]
+        fit_table(
+            console,
+            f"{safe(base.scenario)}: {base.provenance.model}, what if {title}",
+            ["issue", "baseline", "what-if", "difference", "unit"],
+            rows,
+            numeric={1, 2, 3},
+        )
         if "mean" in diff:
             shifts = ", ".join(f"{safe(k)} {signed(v)}" for k, v in diff["mean"].items())
             console.print(f"mean over the draws moves by: {shifts}")

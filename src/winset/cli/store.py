@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from winset.cli.common import JsonOption, StoreOption, console, handles_input_errors, print_json
 from winset.errors import InputError, Problem
@@ -48,16 +47,31 @@ def runs(
             ]
         )
         return
-    table = Table(title=f"Runs in {safe(run_store.path)}")
-    table.add_column("id", no_wrap=True, min_width=12)
-    for col in ("created", "kind", "scenario", "model", "seed"):
-        table.add_column(col, overflow="fold")
+    from winset.cli.render import fit_table
+
+    rows = []
     for r in items:
         model = r.model + (f" ({r.variant})" if r.variant not in ("", "default") else "")
-        table.add_row(
-            r.short_id, r.created, r.kind, safe(r.scenario), safe(model), str(r.seed or "")
+        created = r.created.replace("T", " ")[:16]  # to the minute; the JSON has all of it
+        rows.append(
+            [r.short_id, created, safe(r.kind), safe(r.scenario), safe(model), str(r.seed or "")]
         )
-    console.print(table)
+    if console.width >= 100 or not rows:
+        # the id (any 4+ characters of it work with `winset show`) and the seed never wrap
+        fit_table(
+            console,
+            f"Runs in {safe(run_store.path)}",
+            ["id", "created", "kind", "scenario", "model", "seed"],
+            rows,
+            numeric={5},
+            keep={0, 1},
+        )
+    else:
+        console.print(f"Runs in {safe(run_store.path)}", style="bold", highlight=False)
+        for run_id, created, kind_, scenario, model, seed in rows:
+            console.print(f"[bold]{run_id}[/bold]  {kind_}  [dim]{created}[/dim]", highlight=False)
+            seed_text = f" · seed {seed}" if seed else ""
+            console.print(f"    {scenario} · {model}{seed_text}", highlight=False)
     if not items:
         console.print("no runs saved yet", style="dim")
 

@@ -17,8 +17,9 @@ drawn whole, so draw ``i`` has the same values whatever chunk or worker computes
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,14 @@ from winset.errors import InputError, Problem
 from winset.models.base import Inputs, Model
 from winset.scenario.arrays import ScenarioArrays
 
-__all__ = ["DISTRIBUTIONS", "Uncertainty", "check_distribution", "solve_rows"]
+__all__ = [
+    "DISTRIBUTIONS",
+    "SOLVE_ROWS",
+    "Uncertainty",
+    "check_distribution",
+    "solve_draws",
+    "solve_rows",
+]
 
 DISTRIBUTIONS = ("uniform", "triangular", "normal")
 
@@ -97,23 +105,72 @@ class Uncertainty:
         """How many values are uncertain."""
         return int(self.index.size)
 
+    @cached_property
+    def _bounds(self) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """low, high, high - low and the stated value of the uncertain entries."""
+        lo, hi = self.low[self.index], self.high[self.index]
+        return lo, hi, hi - lo, self.value[self.index]
+
+    @cached_property
+    def _runs(self) -> tuple[tuple[slice, slice], ...]:
+        """(packed columns, sample columns) of each run of consecutive uncertain entries."""
+        runs: list[tuple[slice, slice]] = []
+        first = 0
+        for k in range(1, self.size + 1):
+            if k == self.size or self.index[k] != self.index[k - 1] + 1:
+                col = int(self.index[first])
+                runs.append((slice(col, col + k - first), slice(first, k)))
+                first = k
+        return tuple(runs)
+
+    def _fill(self, out: FloatArray, rng: np.random.Generator, distribution: str) -> None:
+        """Draw a whole block of uncertain values into ``out`` (rows, size), C-contiguous.
+
+        The values are those of ``lo + u * (hi - lo)`` (uniform), the triangular inverse CDF,
+        or the truncated normal of the module docstring, computed in place where possible.
+        """
+        lo, hi, width, mode = self._bounds
+        if distribution == "normal":
+            out[...] = self._normal(rng, out.shape[0])
+            return
+        rng.random(out=out)
+        if distribution == "triangular":
+            out[...] = _triangular(out, lo, mode, hi)
+            return
+        np.multiply(out, width, out=out)
+        np.add(out, lo, out=out)  # lo + u * (hi - lo): addition is commutative, so identical
+
+    def _normal(self, rng: np.random.Generator, rows: int) -> FloatArray:
+        lo, hi, _, mode = self._bounds
+        sd = (hi - lo) / 4.0
+        x = mode + sd * rng.standard_normal((rows, self.size))
+        bad = (x < lo) | (x > hi)
+        while bad.any():
+            cols = np.nonzero(bad)[1]
+            x[bad] = mode[cols] + sd[cols] * rng.standard_normal(cols.size)
+            bad = (x < lo) | (x > hi)
+        return x
+
     def _block(self, seed: int, block: int, rows: int, distribution: str) -> FloatArray:
         """All uncertain values of one whole block: (rows, size)."""
-        lo, hi, mode = self.low[self.index], self.high[self.index], self.value[self.index]
-        rng = _block_rng(seed, block)
-        if distribution == "normal":
-            sd = (hi - lo) / 4.0
-            x = mode + sd * rng.standard_normal((rows, self.size))
-            bad = (x < lo) | (x > hi)
-            while bad.any():
-                cols = np.nonzero(bad)[1]
-                x[bad] = mode[cols] + sd[cols] * rng.standard_normal(cols.size)
-                bad = (x < lo) | (x > hi)
-            return x
-        u = rng.random((rows, self.size))
-        if distribution == "triangular":
-            return _triangular(u, lo, mode, hi)
-        return lo + u * (hi - lo)
+        out = np.empty((rows, self.size))
+        self._fill(out, _block_rng(seed, block), distribution)
+        return out
+
+    def _blocks(
+        self, seed: int, start: int, stop: int, distribution: str, block: int
+    ) -> Iterator[tuple[int, int, FloatArray]]:
+        """``(lo, hi, values)`` for each block that draws ``start..stop-1`` touch.
+
+        ``values`` are the uncertain values of draws ``lo..hi-1``; each block is drawn whole
+        (one buffer reused from block to block, so the values are valid until the next step).
+        """
+        buffer = np.empty((block, self.size))
+        for b in range(start // block, (stop - 1) // block + 1):
+            b0 = b * block
+            lo, hi = max(start, b0), min(stop, b0 + block)
+            self._fill(buffer, _block_rng(seed, b), distribution)
+            yield lo, hi, buffer[lo - b0 : hi - b0]
 
     def sample(self, seed: int, start: int, stop: int, distribution: str, block: int) -> FloatArray:
         """The uncertain values of draws ``start..stop-1``: shape (stop - start, size).
@@ -125,14 +182,33 @@ class Uncertainty:
         for b in range(start // block, (stop - 1) // block + 1):
             b0 = b * block
             lo, hi = max(start, b0), min(stop, b0 + block)
-            values = self._block(seed, b, block, distribution)
-            out[lo - start : hi - start] = values[lo - b0 : hi - b0]
+            if lo == b0 and hi == b0 + block:  # a whole block: drawn straight into place
+                self._fill(out[lo - start : hi - start], _block_rng(seed, b), distribution)
+            else:
+                values = self._block(seed, b, block, distribution)
+                out[lo - start : hi - start] = values[lo - b0 : hi - b0]
         return out
 
     def rows(self, samples: FloatArray) -> FloatArray:
         """Whole packed input vectors for a batch of drawn values (one row per draw)."""
-        flat = np.broadcast_to(self.value, (samples.shape[0], self.value.size)).copy()
-        flat[:, self.index] = samples
+        flat = np.empty((samples.shape[0], self.value.size))
+        flat[...] = self.value
+        self._place(flat, samples)
+        return flat
+
+    def _place(self, flat: FloatArray, samples: FloatArray) -> None:
+        """Write drawn values into their columns of packed rows (by runs of columns)."""
+        for dst, src in self._runs:
+            flat[:, dst] = samples[:, src]
+
+    def draw_rows(
+        self, seed: int, start: int, stop: int, distribution: str, block: int
+    ) -> FloatArray:
+        """Packed input rows of draws ``start..stop-1``: ``rows(sample(...))``, in one pass."""
+        flat = np.empty((stop - start, self.value.size))
+        flat[...] = self.value
+        for lo, hi, values in self._blocks(seed, start, stop, distribution, block):
+            self._place(flat[lo - start : hi - start], values)
         return flat
 
     def unpack(self, flat: FloatArray) -> Inputs:
@@ -169,6 +245,11 @@ def _triangular(u: FloatArray, lo: FloatArray, mode: FloatArray, hi: FloatArray)
     return np.where(u < cut, left, right)
 
 
+SOLVE_ROWS = 4096
+"""Rows a deterministic model solves at once: large enough for its batch axis, small enough
+for its temporaries to stay in the processor's cache (its results do not depend on it)."""
+
+
 def solve_rows(
     model: Model,
     unc: Uncertainty,
@@ -181,19 +262,56 @@ def solve_rows(
 ) -> FloatArray:
     """A model's normalised forecasts (rows, m) for packed input rows ``start..``.
 
-    A deterministic model solves the rows in one batch (its results do not depend on the batch).
-    A stochastic model solves each block of ``block`` rows with the block's own generator
-    (``SeedSequence(seed, spawn_key=(b, 1))``), so its draws too are the same however the rows
-    are split, as long as chunks start on a block boundary (the engine sees to that).
+    A deterministic model solves the rows in batches of :data:`SOLVE_ROWS` (its results do not
+    depend on the batch). A stochastic model solves each block of ``block`` rows with the
+    block's own generator (``SeedSequence(seed, spawn_key=(b, 1))``), so its draws too are the
+    same however the rows are split, as long as chunks start on a block boundary (the engine
+    sees to that).
     """
-    if model.info.deterministic:
-        sol = model.solve(unc.unpack(flat), params, variant, np.random.default_rng(seed))
-        return np.ascontiguousarray(sol.forecast, dtype=np.float64)
-    out = np.empty((flat.shape[0], unc.m))
-    stop = start + flat.shape[0]
+    rows = flat.shape[0]
+    out = np.empty((rows, unc.m))
+    if not model.uses_random(params, variant):
+        rng = np.random.default_rng(seed)
+        for lo in range(0, rows, SOLVE_ROWS):
+            part = flat[lo : lo + SOLVE_ROWS]
+            out[lo : lo + part.shape[0]] = model.solve(
+                unc.unpack(part), params, variant, rng
+            ).forecast
+        return out
+    stop = start + rows
     for b in range(start // block, (stop - 1) // block + 1):
         lo, hi = max(start, b * block), min(stop, (b + 1) * block)
         part = flat[lo - start : hi - start]
         rng = _block_rng(seed, b, 1)
         out[lo - start : hi - start] = model.solve(unc.unpack(part), params, variant, rng).forecast
+    return out
+
+
+def solve_draws(
+    model: Model,
+    unc: Uncertainty,
+    params: Mapping[str, Any],
+    variant: str,
+    seed: int,
+    start: int,
+    stop: int,
+    distribution: str,
+    block: int,
+) -> FloatArray:
+    """A model's normalised forecasts (stop - start, m) of draws ``start..stop-1``.
+
+    ``solve_rows(draw_rows(...))``, a few blocks at a time so that the packed rows and the
+    model's temporaries stay small (the pieces end on block boundaries, so no block is drawn
+    twice and a stochastic model's blocks are never split).
+    """
+    out = np.empty((stop - start, unc.m))
+    step = max(block, SOLVE_ROWS // block * block)
+    lo = start
+    while lo < stop:
+        hi = min(stop, (lo // step + 1) * step)
+        rows = unc.draw_rows(seed, lo, hi, distribution, block)
+        out[lo - start : hi - start] = solve_rows(
+            model, unc, rows, params, variant, seed, lo, block
+        )
+        lo = hi
     return out

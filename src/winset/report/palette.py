@@ -1,12 +1,31 @@
-"""The report's colours, in one place: a colour-blind-safe palette (Okabe & Ito 2008).
+"""The report's colours and marks, in one place, all safe for colour-blind readers.
+
+Series that must be told apart (models, paths) use Okabe & Ito's palette; actors use Paul Tol's
+*muted* scheme, whose nine colours stay distinct for the common colour-vision deficiencies. When
+there are more actors than colours, the largest (by capability x salience) get a colour and a
+label, and the rest are drawn in grey.
 
 Okabe, M. & Ito, K. (2008). Color Universal Design (CUD): how to make figures and presentations
 that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
+
+Tol, P. (2021). Colour schemes. SRON technical note SRON/EPS/TN/09-002, issue 3.2.
 """
 
 from __future__ import annotations
 
-__all__ = ["ACTOR", "GREY", "SERIES", "colour"]
+from collections.abc import Mapping, Sequence
+
+__all__ = [
+    "ACTOR",
+    "ACTOR_COLOURS",
+    "GREY",
+    "LIGHT_GREY",
+    "MARKERS",
+    "SERIES",
+    "actor_colours",
+    "colour",
+    "marker",
+]
 
 SERIES = (
     "#0072B2",  # blue
@@ -15,10 +34,26 @@ SERIES = (
     "#CC79A7",  # reddish purple
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
-    "#F0E442",  # yellow
     "#000000",  # black
+    "#F0E442",  # yellow (last: weak on white)
 )
-"""Colours for series that must be told apart: models, paths, actors' trajectories."""
+"""Colours for series that must be told apart: models, paths, cases."""
+
+ACTOR_COLOURS = (
+    "#332288",  # indigo
+    "#CC6677",  # rose
+    "#117733",  # green
+    "#88CCEE",  # cyan
+    "#882255",  # wine
+    "#44AA99",  # teal
+    "#DDCC77",  # sand
+    "#AA4499",  # purple
+    "#999933",  # olive
+)
+"""Colours for actors' trajectories (Tol's muted scheme); more actors than these are grey."""
+
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+"""Marker shapes that go with :data:`SERIES`, so coincident values stay distinguishable."""
 
 ACTOR = "#4c72b0"
 """The colour of actors' markers on an issue's scale."""
@@ -26,7 +61,42 @@ ACTOR = "#4c72b0"
 GREY = "#8a8a8a"
 """Context: small actors, reference lines, ranges."""
 
+LIGHT_GREY = "#c8c8c8"
+"""Background context: actors that are neither labelled nor coloured."""
+
 
 def colour(k: int) -> str:
     """The ``k``-th series colour (cycling)."""
     return SERIES[k % len(SERIES)]
+
+
+def marker(k: int) -> str:
+    """The ``k``-th series marker (cycling)."""
+    return MARKERS[k % len(MARKERS)]
+
+
+def actor_colours(
+    weights: Mapping[str, float], top: int = len(ACTOR_COLOURS)
+) -> dict[str, str | None]:
+    """A colour for each of the ``top`` largest actors by weight; None (grey) for the rest.
+
+    Parameters
+    ----------
+    weights
+        Actor name -> weight (capability x salience); ties are broken by name, so the
+        assignment is the same on every run.
+    top
+        How many actors get a colour (at most the number of actor colours).
+    """
+    top = min(top, len(ACTOR_COLOURS))
+    ranked: Sequence[str] = sorted(weights, key=lambda a: (-weights[a], a))
+    chosen = set(ranked[:top])
+    out: dict[str, str | None] = {}
+    k = 0
+    for name in weights:  # colours in the caller's order, so they follow e.g. positions
+        if name in chosen:
+            out[name] = ACTOR_COLOURS[k]
+            k += 1
+        else:
+            out[name] = None
+    return out

@@ -1,4 +1,4 @@
-"""A report section: a title and an HTML fragment made by winset (trusted, escaped inside)."""
+"""A report section: a title, an HTML fragment made by winset (escaped inside) and its anchor."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ __all__ = ["Section"]
 
 @dataclass(frozen=True)
 class Section:
-    """An extra report section: a title and an HTML fragment (trusted, made by winset)."""
+    """A report section: its title, its HTML (trusted, made by winset), its id in the page."""
 
     title: str
     html: str
+    anchor: str = ""

@@ -232,7 +232,17 @@ def _solve_in_set(
     solution: str,
     negotiators: tuple[FloatArray, FloatArray],
     q: FloatArray,
+    effort: dict[str, Any] | None = None,
 ) -> FloatArray | None:
+    """The agreement in the set: nearest the target, or the negotiators' Nash solution.
+
+    ``effort`` is passed to :func:`refine` (its starts, levels and shrink).
+    """
+    effort = effort or {}
+
+    def nearest(p: FloatArray) -> FloatArray:
+        return np.sum((p - target) ** 2, axis=1)
+
     if solution == "nearest":
         if aset.exact is not None:
             # one issue: the nearest point of the open interval, just inside an end it passes
@@ -240,7 +250,19 @@ def _solve_in_set(
             inside = np.array([min(max(float(target[0]), lo + 1e-9), hi - 1e-9)])
             if aset.member(inside[None, :])[0]:
                 return inside
-        return refine(lambda p: np.sum((p - target) ** 2, axis=1), aset)
+        if aset.line is not None:
+            # every issue but one pinned: the nearest point of the nearest interval
+            # (an end that a domain or red line sets is closed: try it before the padded one)
+            base, k, intervals = aset.line
+            tries = np.repeat(base[None, :], 2 * len(intervals), axis=0)
+            for i, (lo, hi) in enumerate(intervals):
+                pad = min(1e-9, (hi - lo) / 4.0)
+                tries[2 * i, k] = min(max(float(target[k]), lo), hi)
+                tries[2 * i + 1, k] = min(max(float(target[k]), lo + pad), hi - pad)
+            tries = tries[aset.member(tries)]
+            if tries.size:
+                return tries[int(np.argmin(nearest(tries)))]
+        return refine(nearest, aset, **effort)
     x, w = negotiators
 
     def neg_log_nash(p: FloatArray) -> FloatArray:
@@ -250,10 +272,10 @@ def _solve_in_set(
         # outside the negotiators' individually rational set the product is not defined
         return np.where(np.all(gain > 0, axis=0), -np.log(np.maximum(gain, 1e-300)).sum(0), 1e300)
 
-    best = refine(neg_log_nash, aset)
+    best = refine(neg_log_nash, aset, **effort)
     if best is not None and neg_log_nash(best[None])[0] >= 1e300:
         # nobody gains at any point of the set: fall back on the nearest point
-        return refine(lambda p: np.sum((p - target) ** 2, axis=1), aset)
+        return refine(nearest, aset, **effort)
     return best
 
 
@@ -307,10 +329,12 @@ def evaluate(
     ``target`` is the Level-I forecast on [0, 1]; ``top_pivotal`` 0 skips the pivotal blocs.
     """
     q = problem.reversion
+    # the full analysis refines from several starting points; a coarse grid (per draw) from one
+    effort = {} if budget >= GRID_POINTS else {"starts": 1, "levels": 5, "shrink": 5.0}
     results = []
     for pair in problem.pairs():
         aset = agreement_set(problem, pair, budget)
-        a = _solve_in_set(aset, target, solution, negotiators, q)
+        a = _solve_in_set(aset, target, solution, negotiators, q, effort)
         names = {p.side: p.name for p in pair}
         lines = tuple(f"{line.side}: {line.name}" for line in problem.red_lines_on(pair))
         name = " + ".join(names.values())

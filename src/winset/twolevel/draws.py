@@ -233,7 +233,7 @@ def twolevel_draws(
         solution=settings.solution,
         noise=settings.noise,
     )
-    stochastic = not prepared.model.info.deterministic
+    stochastic = prepared.random
     size = chunk_size_for(draws.draws, draws.chunk_size, BLOCK // 4, stochastic)
     rows = run_draws(
         job,
