@@ -17,11 +17,36 @@ from typing import Any
 
 from winset.errors import InputError, Problem
 
-__all__ = ["write_atomic", "write_table"]
+__all__ = ["check_target", "write_atomic", "write_table"]
 
 
 def _refuse(path: Path, message: str) -> InputError:
     return InputError(Problem(str(path), "", message))
+
+
+def check_target(path: str | Path) -> Path:
+    """Refuse, before any work, a file that :func:`write_atomic` could not write.
+
+    Its folder must exist and be writable, and the target, if it exists, a regular file.
+    """
+    path = Path(path)
+    folder = path.parent
+    if not folder.is_dir():
+        raise _refuse(path, "its folder does not exist")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise _refuse(path, f"cannot be written ({exc.strerror})") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        if stat.S_ISLNK(info.st_mode):
+            what = "a symbolic link"
+        raise _refuse(path, f"is {what}; give the name of a file to write")
+    if not os.access(folder, os.W_OK):
+        raise _refuse(path, "its folder cannot be written to")
+    return path
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
@@ -40,21 +65,8 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         When the folder does not exist, the target is not a regular file, or the file cannot be
         written (permissions, a full disk); nothing is left behind.
     """
-    path = Path(path)
+    path = check_target(path)
     folder = path.parent
-    if not folder.is_dir():
-        raise _refuse(path, "its folder does not exist")
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise _refuse(path, f"cannot be written ({exc.strerror})") from None
-    if info is not None and not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        if stat.S_ISLNK(info.st_mode):
-            what = "a symbolic link"
-        raise _refuse(path, f"is {what}; give the name of a file to write")
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:80]}.", suffix=".tmp")
@@ -77,15 +89,21 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
         raise
 
 
+def check_table_target(path: str | Path) -> Path:
+    """:func:`check_target`, and the name must end in ``.csv`` or ``.xlsx``."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise _refuse(path, "write a .csv or an .xlsx file (give one of those names)")
+    return check_target(path)
+
+
 def write_table(path: str | Path, sheets: Mapping[str, Any]) -> None:
     """Write tables (pandas DataFrames by name): ``.csv`` the first, ``.xlsx`` a sheet each.
 
     Text that starts like a formula (``=``, ``+``, ``-``, ``@``) is written as text.
     """
-    path = Path(path)
+    path = check_table_target(path)
     suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise _refuse(path, "write a .csv or an .xlsx file (give one of those names)")
     frames = list(sheets.items())
     if suffix == ".csv":
         write_atomic(path, frames[0][1].to_csv(index=False))

@@ -8,16 +8,21 @@ consistent. The default location is the user's data directory; ``--store PATH`` 
 under their run's key (see :mod:`winset.draws.engine`).
 
 The file is created only when something is first saved: listing or showing runs of a store that
-does not exist yet creates nothing.
+does not exist yet creates nothing. Several processes may create and use one store at once. A
+store is checked (``PRAGMA quick_check``) when first opened: a damaged one is refused with one
+line that says how to repair it (``winset store repair``). A read-only store can still be read;
+what cannot be saved in it is said, not lost silently. Space freed by the checkpoints of a
+finished run is given back to the file system.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,7 +32,15 @@ from typing import Any
 from winset.errors import InputError, Problem
 from winset.results import Result
 
-__all__ = ["MIN_PREFIX", "RunStore", "StoredRun", "default_store_path"]
+__all__ = [
+    "MIN_PREFIX",
+    "RunStore",
+    "StoredRun",
+    "check_store",
+    "default_store_path",
+    "repair_store",
+    "vacuum_store",
+]
 
 MIN_PREFIX = 4
 """The shortest run id prefix ``winset show`` accepts."""
@@ -91,26 +104,69 @@ class StoredRun:
 
 
 class RunStore:
-    """An SQLite run store (one file, WAL mode), created when something is first saved."""
+    """An SQLite run store (one file, WAL mode), created when something is first saved.
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    ``notice`` is called with one line when something is worth saying (a store that was
+    emptied, results that cannot be saved in a read-only store).
+    """
+
+    def __init__(
+        self, path: str | Path | None = None, notice: Callable[[str], None] | None = None
+    ) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        self.notice = notice
         self._ready = False
+        self._checked = False
+        self._read_only = False
+
+    def _say(self, text: str) -> None:
+        if self.notice is not None:
+            self.notice(f"{self.path}: {text}")
 
     def _problem(self, exc: BaseException) -> InputError:
-        return InputError(Problem(str(self.path), "", f"cannot be used as a run store ({exc})"))
+        text = str(exc)
+        if "malformed" in text or "not a database" in text:
+            return InputError(
+                Problem(
+                    str(self.path),
+                    "",
+                    f"the run store is damaged ({text}); `winset store repair` keeps what can "
+                    "be read, or use another file with --store",
+                )
+            )
+        return InputError(Problem(str(self.path), "", f"cannot be used as a run store ({text})"))
+
+    def _check(self, con: sqlite3.Connection) -> None:
+        """Check the file once per store object (quick_check)."""
+        if self._checked:
+            return
+        self._checked = True
+        row = con.execute("PRAGMA quick_check").fetchone()
+        if row is None or row[0] != "ok":
+            raise self._problem(sqlite3.DatabaseError(f"database disk image is malformed: {row}"))
+
+    def create(self) -> None:
+        """Create the store's file and tables now (a server does this before it serves)."""
+        self._create()
 
     def _create(self) -> None:
         if self._ready:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if self.path.exists() and self.path.stat().st_size == 0:
+                self._say("the run store file was empty (0 bytes); it starts again as a new store")
+            if self.path.exists() and not os.access(self.path, os.W_OK):
+                self._read_only = True
+                self._ready = True
+                return
         except OSError as exc:
             raise self._problem(exc) from None
         for attempt in range(_RETRIES):
             try:
                 con = sqlite3.connect(self.path, timeout=30)
                 try:
+                    con.execute("PRAGMA auto_vacuum=INCREMENTAL")  # new files only
                     con.execute("PRAGMA journal_mode=WAL")
                     con.executescript(_SCHEMA)
                     columns = {row[1] for row in con.execute("PRAGMA table_info(runs)")}
@@ -133,19 +189,33 @@ class RunStore:
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection | None]:
-        """A connection, or None when reading a store that does not exist yet."""
+        """A connection; None to read a store that does not exist, or to write a read-only one."""
         if write:
             self._create()
-        elif not self.path.exists():
+            if self._read_only:
+                yield None
+                return
+        elif not self.path.exists() or self.path.stat().st_size == 0:
             yield None
             return
         try:
-            con = sqlite3.connect(self.path, timeout=30)
+            if write or os.access(self.path, os.W_OK):
+                con = sqlite3.connect(self.path, timeout=30)
+            else:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro&immutable=1"
+                con = sqlite3.connect(uri, uri=True)
         except sqlite3.Error as exc:
             raise self._problem(exc) from None
         con.row_factory = sqlite3.Row
         try:
-            con.execute("PRAGMA synchronous=NORMAL")
+            self._check(con)
+            if not write and not con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='chunks'"
+            ).fetchone():
+                yield None  # another process is creating this store right now
+                return
+            if write:
+                con.execute("PRAGMA synchronous=NORMAL")
             with con:
                 yield con
         except sqlite3.DatabaseError as exc:
@@ -185,7 +255,9 @@ class RunStore:
         key = prov.key()
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._connect(write=True) as con:
-            assert con is not None
+            if con is None:
+                self._say("the run store is read-only; this result was not saved")
+                return key
             con.execute(
                 "INSERT OR IGNORE INTO runs (key, kind, scenario, model, variant, parameters, "
                 "seed, input_hash, package_version, created, result, settings) "
@@ -205,7 +277,14 @@ class RunStore:
                     json.dumps(prov.settings, sort_keys=True, default=str),
                 ),
             )
+            freed = con.execute(
+                "SELECT coalesce(sum(length(payload)), 0) FROM chunks WHERE run_key = ?", (key,)
+            ).fetchone()[0]
             con.execute("DELETE FROM chunks WHERE run_key = ?", (key,))
+        if freed > 1_000_000:  # give the checkpoints' space back
+            with self._connect(write=True) as con:
+                if con is not None:
+                    con.execute("PRAGMA incremental_vacuum")
         return key
 
     def list(self, limit: int = 50, kind: str | None = None) -> list[StoredRun]:
@@ -224,7 +303,8 @@ class RunStore:
     def put_chunk(self, key: str, chunk: int, payload: bytes) -> None:
         """Checkpoint one finished chunk of a long run."""
         with self._connect(write=True) as con:
-            assert con is not None
+            if con is None:
+                return  # a read-only store keeps no checkpoints
             con.execute(
                 "INSERT OR REPLACE INTO chunks (run_key, chunk, payload) VALUES (?,?,?)",
                 (key, chunk, sqlite3.Binary(payload)),
@@ -255,3 +335,90 @@ class RunStore:
             created=row["created"],
             result=json.loads(row["result"]),
         )
+
+
+def check_store(path: str | Path) -> list[str]:
+    """The problems ``PRAGMA integrity_check`` finds in a store (an empty list: none)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(Problem(str(path), "", "no run store here"))
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [str(r[0]) for r in con.execute("PRAGMA integrity_check").fetchall()]
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def repair_store(path: str | Path) -> tuple[int, int, Path]:
+    """Copy every run that can still be read into a new store; keep the old file beside it.
+
+    Returns (runs kept, runs lost, where the damaged file now is).
+    """
+    path = Path(path)
+    damaged = path.with_name(path.name + ".damaged")
+    fresh = path.with_name(path.name + ".repairing")
+    fresh.unlink(missing_ok=True)
+    kept = lost = 0
+    target = sqlite3.connect(fresh)
+    try:
+        target.executescript(_SCHEMA)
+        try:
+            source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise InputError(Problem(str(path), "", f"cannot be opened ({exc})")) from None
+        try:
+            try:
+                top = source.execute("SELECT max(rowid) FROM runs").fetchone()[0] or 0
+            except sqlite3.DatabaseError:
+                top = 1_000_000
+            columns = "key, kind, scenario, model, variant, parameters, seed, input_hash, " \
+                "package_version, created, result, settings"  # fmt: skip
+            for rowid in range(1, int(top) + 1):
+                try:
+                    row = source.execute(
+                        f"SELECT {columns} FROM runs WHERE rowid = ?", (rowid,)
+                    ).fetchone()
+                except sqlite3.DatabaseError:
+                    lost += 1
+                    continue
+                if row is None:
+                    continue
+                try:
+                    json.loads(row[10])
+                except (TypeError, ValueError):
+                    lost += 1
+                    continue
+                target.execute(f"INSERT OR IGNORE INTO runs ({columns}) VALUES "
+                               "(?,?,?,?,?,?,?,?,?,?,?,?)", row)  # fmt: skip
+                kept += 1
+        finally:
+            source.close()
+        target.commit()
+    finally:
+        target.close()
+    shutil.move(str(path), str(damaged))
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    fresh.replace(path)
+    return kept, lost, damaged
+
+
+def vacuum_store(path: str | Path) -> tuple[int, int]:
+    """Compact a store; returns its size in bytes before and after."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(Problem(str(path), "", "no run store here"))
+    before = path.stat().st_size
+    try:
+        con = sqlite3.connect(path, timeout=30)
+        try:
+            con.execute("VACUUM")
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(Problem(str(path), "", f"cannot be compacted ({exc})")) from None
+    return before, path.stat().st_size

@@ -192,8 +192,12 @@ def _voting(cell: str) -> str | None:
 
 def read_deu_text(text: str, source: str) -> DeuData:
     """Parse a DEU table; :class:`InputError` lists every malformed cell by row and column."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        table = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise InputError(Problem(source, "", f"cannot be read as a table ({exc})")) from None
+    header = [h.strip() for h in table[0]] if table else []
     # every file has the Commission and the Parliament; member states' columns may be absent
     # (files of the EU-15 years have none for later members): such a state took no part
     needed = (*REQUIRED, "pcom", "scom", "pep", "sep")
@@ -215,17 +219,27 @@ def read_deu_text(text: str, source: str) -> DeuData:
     problems: list[Problem] = []
     rows: list[dict[str, object]] = []
     skipped: list[str] = []
-    for r, row in enumerate(reader, start=2):
-        if None in row or any(v is None for v in row.values()):
+    seen: dict[str, int] = {}
+    for r, cells in enumerate(table[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
             problems.append(
                 Problem(source, f"row {r}", "the number of cells differs from the header")
             )
             continue
+        row = dict(zip(header, cells, strict=True))
         outcome = _number(row["out"], (r, "out"), source, problems)
         isnr = row["isnr"].strip()
         if not isnr:
             problems.append(Problem(source, f"row {r}.isnr", "empty issue id"))
             continue
+        if isnr in seen:
+            problems.append(
+                Problem(source, f"row {r}.isnr", f"issue {isnr!r} again (also row {seen[isnr]})")
+            )
+            continue
+        seen[isnr] = r
         if np.isnan(outcome):
             skipped.append(isnr)
             continue
@@ -243,6 +257,10 @@ def read_deu_text(text: str, source: str) -> DeuData:
         sal = np.array(
             [_number(row.get(f"s{a}") or "", (r, f"s{a}"), source, problems) for a in ACTORS]
         )
+        if not np.any(~np.isnan(pos) & ~np.isnan(sal)):
+            problems.append(
+                Problem(source, f"row {r}", "no actor takes a position (with a salience) on it")
+            )
         rows.append(
             {
                 "proposal": row["prnr"].strip(),
@@ -282,11 +300,9 @@ def read_deu_text(text: str, source: str) -> DeuData:
 
 def read_deu(path: str | Path) -> DeuData:
     """Read a DEU-format CSV file."""
+    from winset.scenario.sheets import read_bytes, read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(Problem(str(path), "", "no such file")) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(Problem(str(path), "", f"cannot be read ({exc})")) from None
+    notices: list[str] = []
+    text = read_text(read_bytes(path), str(path), notices)
     return read_deu_text(text, str(path))

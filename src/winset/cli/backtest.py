@@ -12,6 +12,7 @@ from winset.cli.common import (
     OutputOption,
     SeedOption,
     StoreOption,
+    check_outputs,
     console,
     handles_input_errors,
     open_store,
@@ -54,6 +55,7 @@ def backtest(
     from winset.backtest.evaluate import BacktestSettings
     from winset.cli.render import render
 
+    check_outputs(output, report)
     settings = BacktestSettings(
         cv=cv, resamples=resamples, seed=seed, models=tuple(model or ())
     ).checked(fit is not None)

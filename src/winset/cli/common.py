@@ -19,7 +19,6 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from winset.draws.engine import Interrupted
 from winset.errors import InputError, Problem
 
 __all__ = [
@@ -80,7 +79,7 @@ FLAGS = {
 def _line(problem: Problem) -> str:
     if not problem.source and problem.field in FLAGS:
         problem = Problem("", FLAGS[problem.field], problem.message)
-    return str(problem)
+    return printable(problem)
 
 
 def handles_input_errors(func: F) -> F:
@@ -92,6 +91,8 @@ def handles_input_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from winset.draws.engine import Interrupted
+
         try:
             return func(*args, **kwargs)
         except InputError as exc:
@@ -124,9 +125,20 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False) + "\n")
 
 
+def printable(text: object) -> str:
+    """Text for the terminal with control characters shown as escapes.
+
+    User text (actor names, file names) can then never move the cursor or retitle the window.
+    """
+    return "".join(
+        ch if ch.isprintable() or ch in " \t" else ch.encode("unicode_escape").decode("ascii")
+        for ch in str(text)
+    )
+
+
 def say(text: str) -> None:
-    """One notice line on stderr (dim when it is a terminal)."""
-    err_console.print(text, style="dim", markup=False, highlight=False, soft_wrap=True)
+    """One notice line on stderr (dim when it is a terminal), control characters escaped."""
+    err_console.print(printable(text), style="dim", markup=False, highlight=False, soft_wrap=True)
 
 
 def parse_params(items: list[str] | None) -> dict[str, str]:
@@ -146,7 +158,7 @@ def open_store(path: Path | None, no_store: bool = False) -> Any:
         return None
     from winset.store import RunStore
 
-    return RunStore(path)
+    return RunStore(path, notice=say)
 
 
 @contextmanager
@@ -266,6 +278,16 @@ def read_input(
     for notice in loaded.notices:
         say(f"{spec}: {notice}")
     return loaded.scenario
+
+
+def check_outputs(table: Path | None = None, page: Path | None = None) -> None:
+    """Refuse, before any work, output files that could not be written."""
+    from winset.files import check_table_target, check_target
+
+    if table is not None:
+        check_table_target(table)
+    if page is not None:
+        check_target(page)
 
 
 def write_output(path: Path | None, result: Any) -> None:

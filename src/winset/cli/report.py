@@ -82,6 +82,9 @@ def report(
             )
     levers = Levers(values=tuple(parse_set(s) for s in set_ or ()), remove=tuple(remove or ()))
     the_study = services.Study(scenario, levers=levers)
+    from winset.files import check_target
+
+    check_target(output)
     the_study.prepared()
     if seed is None:
         seed = fresh_seed()

@@ -26,6 +26,7 @@ from winset.cli.common import (
     UnitOption,
     VariantOption,
     WorkersOption,
+    check_outputs,
     console,
     handles_input_errors,
     open_store,
@@ -83,6 +84,7 @@ def run(
         ):
             if value != default:
                 raise InputError(Problem("", name, "only applies with --draws N"))
+    check_outputs(output)
     levers = Levers(values=tuple(parse_set(s) for s in set_ or ()), remove=tuple(remove or ()))
     the_study = services.Study(
         read_input(scenario, sheet, scale, unit, issue),

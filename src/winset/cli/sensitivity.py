@@ -22,6 +22,7 @@ from winset.cli.common import (
     UnitOption,
     VariantOption,
     WorkersOption,
+    check_outputs,
     console,
     handles_input_errors,
     open_store,
@@ -66,6 +67,7 @@ def sensitivity(
     from winset.analysis.sensitivity import SensitivitySettings
     from winset.cli.render import render
 
+    check_outputs(output)
     if not 1 <= top <= 10_000:
         raise InputError(Problem("", "--top", f"must be between 1 and 10,000, not {top}"))
     the_study = services.Study(

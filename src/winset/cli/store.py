@@ -102,3 +102,46 @@ def show(
         print_json(stored.result)
         return
     render(console, load_result(stored), cached=True)
+
+
+store_app = typer.Typer(
+    name="store",
+    help="Look after the run store: check it, repair it, compact it.",
+    no_args_is_help=True,
+)
+
+
+@store_app.command("check")
+@handles_input_errors
+def store_check(store: StoreOption = None) -> None:
+    """Check every page of the run store (exit 2 if it is damaged)."""
+    from winset.store import RunStore, check_store
+
+    path = RunStore(store).path
+    problems = check_store(path)
+    if problems:
+        for line in problems[:20]:
+            typer.echo(f"{path}: {line}", err=True)
+        typer.echo(f"{path}: damaged; `winset store repair` keeps what can be read", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{path}: ok")
+
+
+@store_app.command("repair")
+@handles_input_errors
+def store_repair(store: StoreOption = None) -> None:
+    """Copy every run that can still be read into a new store (the old file is kept)."""
+    from winset.store import RunStore, repair_store
+
+    kept, lost, old = repair_store(RunStore(store).path)
+    typer.echo(f"kept {kept} run(s), lost {lost}; the damaged file is now {old}")
+
+
+@store_app.command("vacuum")
+@handles_input_errors
+def store_vacuum(store: StoreOption = None) -> None:
+    """Compact the run store (give freed space back to the file system)."""
+    from winset.store import RunStore, vacuum_store
+
+    before, after = vacuum_store(RunStore(store).path)
+    typer.echo(f"compacted: {before:,} -> {after:,} bytes")

@@ -25,6 +25,7 @@ from winset.cli.common import (
     UnitOption,
     VariantOption,
     WorkersOption,
+    check_outputs,
     console,
     handles_input_errors,
     open_store,
@@ -95,6 +96,9 @@ def twolevel(
     from winset.twolevel.analyse import TwoLevelSettings
     from winset.twolevel.problem import build
 
+    check_outputs(output)
+    if search is None and search_by != "position":
+        raise InputError(Problem("", "--search-by", "only applies with --search PATH"))
     if draws is None and (seed is not None or distribution != "uniform" or workers != 1):
         raise InputError(Problem("", "--draws", "--seed, --distribution and --workers need it"))
     levers = Levers(
@@ -110,7 +114,15 @@ def twolevel(
         params=parse_params(param),
         levers=levers,
     )
-    build(the_study.prepared().scenario)  # every check before any work
+    problem = build(the_study.prepared().scenario)  # every check before any work
+    if search is not None:
+        from winset.twolevel.search import LEVERS, pair_for
+
+        pair_for(problem, search)
+        if search_by.strip().lower() not in LEVERS:
+            raise InputError(
+                Problem("", "--search-by", f"{search_by!r} is not one of position, salience")
+            )
     settings = TwoLevelSettings(solution, noise).checked()
     draw_settings = None
     if draws is not None:

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from winset._version import __version__
 from winset.backtest.evaluate import BacktestResult
+from winset.numbers import fmt
 from winset.report.palette import ACTOR, GREY
 from winset.report.plots import figure_to_svg
 
@@ -26,7 +27,7 @@ def plot_forecasts(result: BacktestResult, columns: int = 4) -> Figure:
         pred = result.forecasts[name]
         ax.plot([0, 100], [0, 100], color=GREY, lw=0.8)
         ax.scatter(y, pred, s=7, alpha=0.5, color=ACTOR, edgecolors="none")
-        ax.set_title(f"{name}: MAE {result.models[name].mae:.1f}", fontsize=8)
+        ax.set_title(f"{name}: MAE {fmt(result.models[name].mae, 3)}", fontsize=8)
         ax.set_xlim(-3, 103)
         ax.set_ylim(-3, 103)
         ax.tick_params(labelsize=6)
@@ -47,11 +48,12 @@ def backtest_html(result: BacktestResult) -> str:
         ci = m.ci
         rows.append(
             f"<tr{' class=best' if name == result.best else ''}><td>{html.escape(name)}</td>"
-            f"<td>{m.mae:.2f} <span class=muted>[{ci['mae'][0]:.1f}, {ci['mae'][1]:.1f}]"
-            "</span></td>"
-            f"<td>{m.rmse:.2f} <span class=muted>[{ci['rmse'][0]:.1f}, {ci['rmse'][1]:.1f}]"
-            f"</span></td><td>{m.mdae:.2f} <span class=muted>[{ci['mdae'][0]:.1f}, "
-            f"{ci['mdae'][1]:.1f}]</span></td><td>{html.escape(m.how)}</td>"
+            + "".join(
+                f"<td>{fmt(v, 3)} <span class=muted>[{fmt(ci[k][0], 3)}, {fmt(ci[k][1], 3)}]"
+                "</span></td>"
+                for k, v in (("mae", m.mae), ("rmse", m.rmse), ("mdae", m.mdae))
+            )
+            + f"<td>{html.escape(m.how)}</td>"
             f"<td>{html.escape(m.description)}</td></tr>"
         )
     notes = "".join(f"<p class=muted>{html.escape(n)}</p>" for n in result.notes)
@@ -65,7 +67,7 @@ text-align:left}}.muted{{color:#777}}tr.best td{{font-weight:bold}}</style></hea
 <p>{result.n_issues} issues from {result.n_proposals} proposals; errors on the 0-100 scale, with
 95% intervals from {result.bootstrap:,} bootstrap resamples of proposals (seed {result.seed}).
 Best: <b>{html.escape(result.best)}</b>. The best linear combination of every fixed forecast,
-fitted in sample on these very outcomes, reaches an MAE of {result.bound:.2f}: no combination of
+fitted in sample on these very outcomes, reaches an MAE of {fmt(result.bound, 3)}: no combination of
 them can do better out of sample.</p>{notes}
 <table><tr><th>model</th><th>MAE</th><th>RMSE</th><th>median abs. error</th><th>scored</th>
 <th>model</th></tr>{"".join(rows)}</table>
