@@ -67,3 +67,58 @@ def test_unusable_store_path(tmp_path: Path) -> None:
     bad.write_text("x")
     with pytest.raises(InputError, match="cannot be used as a run store"):
         RunStore(bad / "runs.sqlite").put(run("eu-emissions-1994"))
+
+
+def test_an_emptied_store_is_said_and_starts_again(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    path.write_bytes(b"")
+    notices: list[str] = []
+    store = RunStore(path, notice=notices.append)
+    store.put(run("eu-emissions-1994"))
+    assert any("was empty (0 bytes)" in n for n in notices)
+    assert len(store.list()) == 1
+
+
+def test_a_damaged_store_is_refused_in_one_line_and_repaired(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from winset.cli import app
+
+    path = tmp_path / "s.sqlite"
+    store = RunStore(path)
+    for model in ("compromise", "median", "nash"):
+        store.put(run("iraq-2011", model))
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    raw = bytearray(path.read_bytes())
+    raw[4096 : 4096 + 4000] = b"\xff" * 4000  # a page of the runs table
+    path.write_bytes(bytes(raw))
+    runner = CliRunner()
+    listed = runner.invoke(app, ["runs", "--store", str(path)])
+    assert listed.exit_code == 2 and "Traceback" not in listed.output
+    assert "damaged" in listed.stderr and "winset store repair" in listed.stderr
+    checked = runner.invoke(app, ["store", "check", "--store", str(path)])
+    assert checked.exit_code == 2
+    fixed = runner.invoke(app, ["store", "repair", "--store", str(path)])
+    assert fixed.exit_code == 0 and "the damaged file is now" in fixed.stdout
+    assert (tmp_path / "s.sqlite.damaged").exists()
+    again = runner.invoke(app, ["runs", "--store", str(path), "--json"])
+    assert again.exit_code == 0
+    assert runner.invoke(app, ["store", "check", "--store", str(path)]).exit_code == 0
+
+
+def test_checkpoint_space_is_given_back(tmp_path: Path) -> None:
+    from winset.draws import DrawSettings
+    from winset.study import Study, draws
+
+    path = tmp_path / "s.sqlite"
+    store = RunStore(path)
+    draws(Study("iraq-2011"), DrawSettings(200_000, seed=1, chunk_size=1024), store=store)
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages, free = (
+        con.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count")
+    )
+    con.close()
+    assert free < pages / 2, (pages, free)

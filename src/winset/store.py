@@ -281,10 +281,10 @@ class RunStore:
                 "SELECT coalesce(sum(length(payload)), 0) FROM chunks WHERE run_key = ?", (key,)
             ).fetchone()[0]
             con.execute("DELETE FROM chunks WHERE run_key = ?", (key,))
-        if freed > 1_000_000:  # give the checkpoints' space back
+        if freed > 1_000_000:  # give the checkpoints' space back (executescript runs it whole)
             with self._connect(write=True) as con:
                 if con is not None:
-                    con.execute("PRAGMA incremental_vacuum")
+                    con.executescript("PRAGMA incremental_vacuum;")
         return key
 
     def list(self, limit: int = 50, kind: str | None = None) -> list[StoredRun]:

@@ -207,3 +207,11 @@ def test_cli_json_contract_and_determinism(dev_path, tmp_path) -> None:
     assert out.exit_code == 0 and "<svg" in page.read_text()
     both = runner.invoke(app, ["backtest", str(dev_path), "--cv", "--fit", str(dev_path)])
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_the_median_error_lies_within_its_interval_even_with_one_proposal() -> None:
+    errors = np.array([0.7, 10.71, 20.0, 3.0])
+    proposal = np.zeros(4, dtype=np.intp)
+    _, _, mdae, ci = scores(errors, proposal, 50, seed=1)
+    assert mdae == pytest.approx(float(np.median(errors)))
+    assert ci["mdae"][0] <= mdae <= ci["mdae"][1]

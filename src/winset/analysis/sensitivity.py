@@ -29,8 +29,9 @@ from winset.draws.engine import BLOCK, RANDOM_STREAM, Checkpoints, chunk_size_fo
 from winset.draws.engine import workers_model as _workers_model
 from winset.draws.uncertainty import Uncertainty, solve_rows
 from winset.errors import InputError, Problem
+from winset.limits import limit
 from winset.models.base import Model
-from winset.models.runner import Prepared
+from winset.models.runner import Prepared, check_memory
 from winset.numbers import clean_units
 from winset.results import Provenance, Result, frame
 from winset.scenario.arrays import ScenarioArrays, to_arrays
@@ -215,10 +216,18 @@ def _perturbations(arrays: ScenarioArrays, unc: Uncertainty) -> list[_Perturbati
 
 @dataclass(frozen=True, eq=False)
 class RowsJob:
-    """A model's forecasts for given packed input rows (the engine's job for sensitivity)."""
+    """The engine's job for sensitivity: a model's forecasts for rows of inputs made on demand.
+
+    Row 0 is the scenario as given; row ``1 + r`` changes one value, the packed entry
+    ``changes[r]``, to ``values[r]`` (the one-at-a-time copies); the rows after those take the
+    uncertain values from ``design`` (the Saltelli design). Rows are built chunk by chunk, so a
+    large scenario never holds them all in memory.
+    """
 
     uncertainty: Uncertainty
-    rows: FloatArray
+    changes: NDArray[np.intp]
+    values: FloatArray
+    design: FloatArray | None
     model: Model
     params: Mapping[str, Any]
     variant: str
@@ -229,17 +238,28 @@ class RowsJob:
         """One column per issue."""
         return self.uncertainty.m
 
+    @property
+    def size(self) -> int:
+        """How many rows."""
+        return 1 + self.changes.size + (0 if self.design is None else self.design.shape[0])
+
+    def rows(self, start: int, stop: int) -> FloatArray:
+        """The packed inputs of rows ``start..stop-1``."""
+        unc = self.uncertainty
+        out = np.repeat(unc.value[None, :], stop - start, axis=0)
+        oat = np.arange(max(start, 1), min(stop, 1 + self.changes.size))
+        out[oat - start, self.changes[oat - 1]] = self.values[oat - 1]
+        first = 1 + self.changes.size
+        if self.design is not None and stop > first:
+            sob = np.arange(max(start, first), stop)
+            out[np.ix_(sob - start, unc.index)] = self.design[sob - first]
+        return out
+
     def compute(self, start: int, stop: int) -> FloatArray:
         """Normalised forecasts of rows ``start..stop-1``."""
+        rows = self.rows(start, stop)
         return solve_rows(
-            self.model,
-            self.uncertainty,
-            self.rows[start:stop],
-            self.params,
-            self.variant,
-            self.seed,
-            start,
-            BLOCK,
+            self.model, self.uncertainty, rows, self.params, self.variant, self.seed, start, BLOCK
         )
 
 
@@ -290,31 +310,44 @@ def sensitivity(
     notes: list[str] = []
 
     perts = _perturbations(arrays, unc)
-    oat = np.repeat(unc.value[None, :], 2 * len(perts) + 1, axis=0)
-    for j, p in enumerate(perts):
-        oat[1 + 2 * j, p.flat] = p.low
-        oat[2 + 2 * j, p.flat] = p.high
+    changes = np.array([p.flat for p in perts for _ in (0, 1)], dtype=np.intp)
+    values = np.array([v for p in perts for v in (p.low, p.high)], dtype=float)
     design: tuple[dict[str, Any], FloatArray] | None = None
     if settings.sobol and unc.size:
+        need = settings.samples * (unc.size + 2) * unc.size * 8 * 2
+        most = limit("WINSET_MAX_MEMORY_MB") * 1_000_000
+        if need > most:
+            raise InputError(
+                Problem(
+                    "",
+                    "samples",
+                    f"{settings.samples:,} samples of {unc.size:,} uncertain values need about "
+                    f"{need / 1e9:,.1f} GB; the limit is {most / 1e9:,.1f} GB (use fewer samples, "
+                    "or --no-sobol)",
+                )
+            )
         design = _saltelli(arrays, unc, seed, settings.samples)
     elif settings.sobol:
         notes.append("no Sobol indices: the scenario gives no uncertainty ranges")
-    rows = oat if design is None else np.vstack([oat, design[1]])
     model = prepared.model
     job = RowsJob(
         uncertainty=unc,
-        rows=rows,
+        changes=changes,
+        values=values,
+        design=None if design is None else design[1],
         model=_workers_model(model, settings.workers, settings.scheduler),
         params=prepared.params,
         variant=prepared.variant,
         seed=seed,
     )
-    size = chunk_size_for(
-        rows.shape[0], settings.chunk_size, 4 * BLOCK, prepared.random
-    )
+    check_memory(model, 1, arrays.n_actors, arrays.n_issues)
+    per_row = 6 * 8 * unc.value.size + model.memory(1, arrays.n_actors, arrays.n_issues)
+    fit = max(1, limit("WINSET_MAX_MEMORY_MB") * 250_000 // per_row)
+    size = chunk_size_for(job.size, settings.chunk_size, min(4 * BLOCK, fit), prepared.random)
+    n_oat = 1 + changes.size
     out = run_draws(
         job,
-        rows.shape[0],
+        job.size,
         chunk_size=size,
         workers=settings.workers,
         scheduler=settings.scheduler,
@@ -323,7 +356,7 @@ def sensitivity(
         progress=progress,
         notice=notice,
     )
-    forecasts = arrays.to_units(out[: oat.shape[0]])
+    forecasts = arrays.to_units(out[:n_oat])
     span = arrays.scale_high - arrays.scale_low
     drivers = []
     for j, p in enumerate(perts):
@@ -349,7 +382,7 @@ def sensitivity(
     drivers.sort(key=lambda d: (order[d.issue], -abs(d.swing), d.actor, d.input))
     indices: tuple[SobolIndex, ...] = ()
     if design is not None:
-        indices = _sobol(arrays, design[0], out[oat.shape[0] :], seed)
+        indices = _sobol(arrays, design[0], out[n_oat:], seed)
     return SensitivityResult(
         provenance=provenance,
         forecast={
@@ -382,9 +415,7 @@ def _saltelli(
         "bounds": [[float(unc.low[j]), float(unc.high[j])] for j in unc.index],
     }
     x = sobol_sample.sample(problem, samples, calc_second_order=False, seed=_salib_seed(seed))
-    rows = np.repeat(unc.value[None, :], x.shape[0], axis=0)
-    rows[:, unc.index] = x
-    return problem, rows
+    return problem, np.ascontiguousarray(x, dtype=float)
 
 
 def _sobol(

@@ -239,7 +239,11 @@ def scores(
     weights = counts[:, proposal[order]]
     cum = np.cumsum(weights, axis=1)
     half = cum[:, -1:] / 2.0
-    boot_mdae = a[order][np.argmax(cum >= half, axis=1)]
+    # the median as np.median takes it: with an even count, the mean of the two middle values
+    # (resampled errors come in whole copies, so the count is a whole number)
+    low = a[order][np.argmax(cum >= half, axis=1)]
+    high = a[order][np.argmax(cum > half, axis=1)]
+    boot_mdae = (low + high) / 2.0
 
     def ci(v: FloatArray) -> tuple[float, float]:
         lo, hi = np.quantile(v, [0.025, 0.975])

@@ -20,6 +20,7 @@ import typer
 from rich.console import Console
 
 from winset.errors import InputError, Problem
+from winset.limits import quote
 
 __all__ = [
     "ChunkOption",
@@ -147,7 +148,7 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise InputError(Problem("", "--param", f"{item!r} is not KEY=VALUE"))
+            raise InputError(Problem("", "--param", f"{quote(item)} is not KEY=VALUE"))
         out[key.strip()] = value.strip()
     return out
 

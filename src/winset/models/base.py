@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.errors import InputError, Problem
+from winset.limits import quote
 from winset.scenario.arrays import ScenarioArrays
 
 __all__ = ["Inputs", "Model", "ModelInfo", "Move", "Parameter", "RoundArrays", "Solution"]
@@ -45,7 +46,7 @@ class Parameter:
                 if str(choice) == text:
                     return choice
             options = ", ".join(str(c) for c in self.choices)
-            raise InputError(Problem(source, field, f"{value!r} is not one of {options}"))
+            raise InputError(Problem(source, field, f"{quote(value)} is not one of {options}"))
         kind = type(self.default)
         try:
             if kind is bool:
@@ -61,10 +62,10 @@ class Parameter:
                 converted = float(value)
         except (TypeError, ValueError):
             raise InputError(
-                Problem(source, field, f"{value!r} is not a valid {kind.__name__}")
+                Problem(source, field, f"{quote(value)} is not a valid {kind.__name__}")
             ) from None
         if isinstance(converted, float) and not np.isfinite(converted):
-            raise InputError(Problem(source, field, f"{value!r} is not a finite number"))
+            raise InputError(Problem(source, field, f"{quote(value)} is not a finite number"))
         if self.low is not None and converted < self.low:
             raise InputError(Problem(source, field, f"{converted} is below {self.low}"))
         if self.high is not None and converted > self.high:
@@ -123,7 +124,7 @@ class ModelInfo:
                 Problem(
                     source,
                     "variant",
-                    f"{variant!r} is not a variant of {self.name!r} "
+                    f"{quote(variant)} is not a variant of {self.name!r} "
                     f"(variants: {', '.join(self.variants)})",
                 )
             )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from winset.errors import InputError, Problem
+from winset.limits import quote
 from winset.numbers import fmt
 from winset.scenario.load import build_scenario
 from winset.scenario.schema import Scenario
@@ -54,7 +55,7 @@ class Levers:
             on = f" on {issue}" if issue else ""
             parts.append(f"{name}'s {field}{on} {fmt(value)}")
         parts += [f"{name} removed" for name in self.remove]
-        parts += [f"red line {name!r} dropped" for name in self.drop_red_lines]
+        parts += [f"red line {quote(name)} dropped" for name in self.drop_red_lines]
         return "; ".join(parts)
 
 
@@ -62,26 +63,30 @@ def parse_set(text: str) -> tuple[str, str, str | None, float]:
     """``NAME.position.ISSUE=VALUE``, ``NAME.salience.ISSUE=VALUE`` or ``NAME.capability=V``."""
     where = "set"
     if "=" not in text:
-        raise InputError(Problem("", where, f"{text!r}: expected NAME.FIELD.ISSUE=VALUE"))
+        raise InputError(Problem("", where, f"{quote(text)}: expected NAME.FIELD.ISSUE=VALUE"))
     lhs, _, rhs = text.rpartition("=")
     try:
         value = float(rhs)
     except ValueError:
-        raise InputError(Problem("", where, f"{text!r}: {rhs!r} is not a number")) from None
+        raise InputError(
+            Problem("", where, f"{quote(text)}: {quote(rhs)} is not a number")
+        ) from None
     for field in FIELDS:
         marker = f".{field}"
         if marker in lhs:
             name, _, rest = lhs.partition(marker)
             issue = rest[1:] if rest.startswith(".") else None
             if field != "capability" and not issue:
-                raise InputError(Problem("", where, f"{text!r}: name the issue after .{field}"))
+                raise InputError(
+                    Problem("", where, f"{quote(text)}: name the issue after .{field}")
+                )
             if name:
                 return name, field, issue, value
     raise InputError(
         Problem(
             "",
             where,
-            f"{text!r}: expected NAME.position.ISSUE, NAME.salience.ISSUE or NAME.capability",
+            f"{quote(text)}: expected NAME.position.ISSUE, NAME.salience.ISSUE or NAME.capability",
         )
     )
 
@@ -100,10 +105,10 @@ def _match(name: str, known: Iterable[str], field: str, what: str) -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         raise InputError(
-            Problem("", field, f"unknown {what} {name!r}; did you mean {close[0]!r}?")
+            Problem("", field, f"unknown {what} {quote(name)}; did you mean {close[0]!r}?")
         )
     listed = ", ".join(repr(k) for k in known) or "none"
-    raise InputError(Problem("", field, f"unknown {what} {name!r} (the {what}s: {listed})"))
+    raise InputError(Problem("", field, f"unknown {what} {quote(name)} (the {what}s: {listed})"))
 
 
 def _sides(data: dict[str, Any], field: str) -> list[dict[str, Any]]:
@@ -154,7 +159,7 @@ def _set_value(data: dict[str, Any], change: tuple[str, str, str | None, float])
     for target in targets:
         if field == "capability":
             if "capability" not in target:
-                raise InputError(Problem("", "set", f"{name!r} has no capability (a bloc)"))
+                raise InputError(Problem("", "set", f"{quote(name)} has no capability (a bloc)"))
             target["capability"] = {"value": value}
         elif issue is not None:
             target.setdefault(field, {})[issue] = {"value": value}
@@ -164,14 +169,16 @@ def _remove(data: dict[str, Any], name: str) -> None:
     actors = {a["name"]: a for a in data["actors"]}
     name = _match(name, actors, "remove", "actor")
     if len(actors) == 1:
-        raise InputError(Problem("", "remove", f"{name!r} is the only actor; nobody would be left"))
+        raise InputError(
+            Problem("", "remove", f"{quote(name)} is the only actor; nobody would be left")
+        )
     for side in (data.get("ratification") or {}).get("sides", []):
         if side["negotiator"] == name:
             raise InputError(
                 Problem(
                     "",
                     "remove",
-                    f"{name!r} negotiates for {side['name']}; it cannot be removed",
+                    f"{quote(name)} negotiates for {side['name']}; it cannot be removed",
                 )
             )
         for path in side["paths"]:
@@ -183,7 +190,7 @@ def _remove(data: dict[str, Any], name: str) -> None:
                         Problem(
                             "",
                             "remove",
-                            f"{name!r} votes in {body['name']!r} on path {path['name']!r}; "
+                            f"{quote(name)} votes in {body['name']!r} on path {path['name']!r}; "
                             "change its position with --set instead",
                         )
                     )
