@@ -178,8 +178,19 @@ def test_missing_file(tmp_path: Path) -> None:
     assert code == 2 and "no such file" in err and "Traceback" not in err
 
 
-def test_decide_file_with_errors_is_rejected(shared: Path) -> None:
-    # decide files are read; the deliberately malformed one is refused naming its lines
+def test_decide_file_with_errors_is_rejected(data: Path) -> None:
+    # decide files are read; a malformed one (our own, made like the Copenhagen file with
+    # errors) is refused, one line per problem, each naming its line
+    path = data / "decide/harbour_with_errors.csv"
+    code, _, err = _validate(path)
+    lines = err.strip().splitlines()
+    assert code == 2 and "Traceback" not in err
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"{path}: line 16: position 160 of 'port' on 'depth' is above 100")
+    assert lines[1].startswith(f"{path}: line 20: power -0.3 of 'city' on 'levy' is below 0")
+
+
+def test_the_gpl_decide_file_with_errors_is_rejected(shared: Path) -> None:
     path = shared / "reference/exchange/decide_copenhagen_with_errors.csv"
     code, _, err = _validate(path)
     lines = err.strip().splitlines()
