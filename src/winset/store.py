@@ -97,6 +97,20 @@ class StoredRun:
     created: str
     result: dict[str, Any]
 
+    def summary(self) -> dict[str, Any]:
+        """The row as ``winset runs --json`` lists it (everything but the result)."""
+        return {
+            "id": self.key,
+            "kind": self.kind,
+            "scenario": self.scenario,
+            "model": self.model,
+            "variant": self.variant,
+            "parameters": self.parameters,
+            "seed": self.seed,
+            "settings": self.settings,
+            "created": self.created,
+        }
+
     @property
     def short_id(self) -> str:
         """The first 12 characters of the key (``winset show`` takes any unique prefix)."""

@@ -30,22 +30,7 @@ def runs(
     run_store = RunStore(store)
     items = run_store.list(limit, kind)
     if json_out:
-        print_json(
-            [
-                {
-                    "id": r.key,
-                    "kind": r.kind,
-                    "scenario": r.scenario,
-                    "model": r.model,
-                    "variant": r.variant,
-                    "parameters": r.parameters,
-                    "seed": r.seed,
-                    "settings": r.settings,
-                    "created": r.created,
-                }
-                for r in items
-            ]
-        )
+        print_json([r.summary() for r in items])
         return
     from winset.cli.render import fit_table
 

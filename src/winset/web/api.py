@@ -254,22 +254,7 @@ def list_runs(
     request: Request, limit: int = Query(50, ge=1, le=100_000), kind: str | None = None
 ) -> JSONResponse:
     """The most recent runs first."""
-    return _json(
-        [
-            {
-                "id": r.key,
-                "kind": r.kind,
-                "scenario": r.scenario,
-                "model": r.model,
-                "variant": r.variant,
-                "parameters": r.parameters,
-                "seed": r.seed,
-                "settings": r.settings,
-                "created": r.created,
-            }
-            for r in _wb(request).store.list(limit, kind)
-        ]
-    )
+    return _json([r.summary() for r in _wb(request).store.list(limit, kind)])
 
 
 @router.get("/v1/runs/{run_id}", summary="A stored result, as `winset show ID --json`")
