@@ -1,8 +1,9 @@
 """Speed of the expected utility model against the targets of its issue.
 
-Run: python benchmarks/bench_eum.py [--skip-large]
-Prints seconds (and peak memory of the model's arrays) for:
-  - the 10-actor EU case, 10 rounds, 10,000 perturbed copies in one batch (target < 2 s);
+Run: python benchmarks/bench_eum.py [--skip-large] [--threads T]
+Prints seconds (best of three; and peak memory of the model's arrays) for:
+  - the 10-actor EU case, 10 rounds, 10,000 perturbed copies in one batch on one thread
+    (target < 2 s);
   - 100 actors x 50 rounds, one run (target < 0.5 s);
   - 1,000 actors x 10 rounds, one run (target < 60 s and < 4 GiB).
 """
@@ -49,9 +50,38 @@ def random_actors(n: int, seed: int = 0) -> Inputs:
     )
 
 
-def timed(label: str, inputs: Inputs, rounds: int, variant: str, target: str) -> None:
+def seconds(inputs: Inputs, rounds: int, variant: str, threads: int | None = 1,
+            repeats: int = 3) -> float:  # fmt: skip
+    """Median wall time of the model on ``inputs`` (``threads`` threads)."""
+    model = type(get_model("eum"))(threads=threads)
+    params, variant = model.info.resolve({"rounds": rounds}, variant)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        solution = model.solve(inputs, params, variant, np.random.default_rng(0))
+        times.append(time.perf_counter() - start)
+        assert np.isfinite(solution.forecast).all()
+    return float(np.median(times))
+
+
+def figures(repeats: int = 3) -> list[dict[str, object]]:
+    """The benchmark's figures, each with its target (see benchmarks/run.py)."""
+    out: list[dict[str, object]] = []
+    copies = perturbed_eu(10_000)
+    for variant in ("scholz-code", "paper"):
+        out.append({"name": f"eum {variant}: 10,000 x eu-emissions-1994 x 10 rounds, 1 thread",
+                    "value": seconds(copies, 10, variant, 1, repeats), "unit": "s",
+                    "target": 2.0})  # fmt: skip
+        out.append({"name": f"eum {variant}: 100 actors x 50 rounds",
+                    "value": seconds(random_actors(100), 50, variant, 1, repeats), "unit": "s",
+                    "target": 0.5})  # fmt: skip
+    return out
+
+
+def timed(label: str, inputs: Inputs, rounds: int, variant: str, target: str,
+          threads: int | None = 1) -> None:  # fmt: skip
     """Best of three timings; then one more run under tracemalloc for the arrays' peak."""
-    model = get_model("eum")
+    model = type(get_model("eum"))(threads=threads)
     params, variant = model.info.resolve({"rounds": rounds}, variant)
     best = np.inf
     for _ in range(1 if inputs.capability.shape[1] > 500 else 3):
@@ -72,6 +102,7 @@ def timed(label: str, inputs: Inputs, rounds: int, variant: str, target: str) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--skip-large", action="store_true", help="Skip the 1,000-actor run.")
+    parser.add_argument("--threads", type=int, default=1, help="Threads (0: every core).")
     args = parser.parse_args()
     cases = [
         ("EU case, 10 rounds, 10,000 copies in one batch", perturbed_eu(10_000), 10, "< 2 s"),
@@ -81,7 +112,7 @@ def main() -> None:
         cases.append(("1,000 actors x 10 rounds", random_actors(1000), 10, "< 60 s, < 4 GiB"))
     for variant in ("scholz-code", "paper"):
         for label, inputs, rounds, target in cases:
-            timed(label, inputs, rounds, variant, target)
+            timed(label, inputs, rounds, variant, target, args.threads or None)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
     print(f"peak resident memory of this process: {rss:,.0f} MiB")
 

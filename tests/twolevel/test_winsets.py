@@ -197,3 +197,92 @@ def test_one_issue_outcome_is_the_forecast_or_the_win_sets_end() -> None:
     outside = analyse(_one_issue_scenario(100, a_capability=10))
     assert outside.level1["a"] > 60
     assert outside.outcome["a"] == pytest.approx(60.0, abs=1e-6)
+
+
+def _dense_member(bodies, points, q) -> np.ndarray:
+    """Membership by the definition (squared distances to a and to q), vectorised, in chunks."""
+    ok = np.ones(len(points), dtype=bool)
+    for start in range(0, len(points), 200_000):
+        part = points[start : start + 200_000]
+        for bd in bodies:
+            da = ((part[:, None, :] - bd.ideal[None]) ** 2 * bd.weight[None]).sum(axis=2)
+            dq = ((q[None, None, :] - bd.ideal[None]) ** 2 * bd.weight[None]).sum(axis=2)
+            ok[start : start + 200_000] &= (da < dq - 1e-12) @ bd.seats >= bd.quota
+    return ok
+
+
+def _brute_nearest(bodies, q, target, dims) -> np.ndarray | None:
+    """The member nearest ``target`` by brute force: a dense grid, then two denser local grids."""
+    per = {3: 121, 4: 37}[dims]
+    axes = np.linspace(0.0, 1.0, per)
+    pts = np.stack([g.ravel() for g in np.meshgrid(*[axes] * dims, indexing="ij")], axis=1)
+    pts = pts[_dense_member(bodies, pts, q)]
+    if not len(pts):
+        return None
+    cell = 1.0 / (per - 1)
+    for width, count, keep in ((1.5 * cell, 15, 40), (0.15 * cell, 11, 10)):
+        dist = ((pts - target) ** 2).sum(axis=1)
+        best = pts[np.argsort(dist)[:keep]]
+        local = np.linspace(-width, width, count)
+        offsets = np.stack([g.ravel() for g in np.meshgrid(*[local] * dims, indexing="ij")], 1)
+        cand = np.clip((best[:, None, :] + offsets[None]).reshape(-1, dims), 0.0, 1.0)
+        pts = np.vstack([best, cand[_dense_member(bodies, cand, q)]])
+    return pts[np.argmin(((pts - target) ** 2).sum(axis=1))]
+
+
+@pytest.mark.parametrize(("dims", "seed"), [(3, 0), (3, 2), (4, 0), (4, 3)])
+def test_three_and_four_issue_agreement_matches_dense_brute_force(dims, seed) -> None:
+    from winset.twolevel.winsets import refine
+
+    rng = np.random.default_rng(300 + seed)
+    centre = rng.uniform(0.4, 0.6, dims)
+    bodies = [
+        body(np.clip(centre + rng.normal(0, 0.15, (5, dims)), 0, 1), seats=rng.integers(1, 9, 5),
+             weight=rng.uniform(0.2, 1.0, (5, dims))),
+        body(np.clip(centre + rng.normal(0, 0.1, (1, dims)), 0, 1), quota=1,
+             weight=rng.uniform(0.2, 1.0, (1, dims))),
+    ]  # fmt: skip
+    q = np.where(rng.random(dims) < 0.5, 0.05, 0.95)  # the reversion point in a corner
+    target = np.clip(centre + rng.choice([-1, 1], dims) * rng.uniform(0.3, 0.5, dims), 0, 1)
+    tl = problem(bodies, q, dims)
+    aset = agreement_set(tl, tl.pairs()[0])
+    brute = _brute_nearest(bodies, q, target, dims)
+    assert brute is not None and not aset.empty
+    ours = refine(lambda p: ((p - target) ** 2).sum(axis=1), aset)
+    assert ours is not None and _dense_member(bodies, ours[None], q)[0]
+    # within 0.5% of the scale of the brute-force agreement, on every issue
+    assert np.max(np.abs(ours - brute)) <= 0.005
+    assert np.linalg.norm(ours - target) <= np.linalg.norm(brute - target) + 0.005
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_set_pinned_to_one_line_is_exact_there(seed) -> None:
+    rng = np.random.default_rng(500 + seed)
+    dims = 3
+    bodies = [
+        body(rng.random((6, dims)), seats=rng.integers(1, 9, 6),
+             weight=rng.uniform(0, 1, (6, dims))),
+        body(rng.random((1, dims)), quota=1),
+    ]  # fmt: skip
+    q = rng.random(dims)
+    lo, hi = np.zeros(dims), np.ones(dims)
+    lo[[0, 2]] = hi[[0, 2]] = rng.random(2)  # a domain pins issues 0 and 2
+    path = PathArrays("side", "path", True, tuple(bodies), lo, hi)
+    tl = TwoLevel(("a", "b", "c"), Scales(np.zeros(dims), np.ones(dims)), q,
+                  (SideArrays("side", "neg", (path,), ()),))  # fmt: skip
+    aset = agreement_set(tl, tl.pairs()[0])
+    t = np.linspace(0, 1, 20001)
+    line = np.repeat(lo[None, :], t.size, axis=0)
+    line[:, 1] = t
+    brute = _dense_member(bodies, line, q)
+    if aset.empty:
+        assert not brute.any()
+        return
+    assert aset.line is not None and aset.line[1] == 1
+    inside = np.zeros(t.size, dtype=bool)
+    edge = np.zeros(t.size, dtype=bool)
+    for a, b in aset.line[2]:
+        inside |= (t > a) & (t < b)
+        edge |= (np.abs(t - a) < 1e-9) | (np.abs(t - b) < 1e-9)
+    np.testing.assert_array_equal(brute[~edge], inside[~edge])
+    assert aset.member(aset.points).all()

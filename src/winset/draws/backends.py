@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import AbstractContextManager, contextmanager
@@ -123,9 +125,42 @@ def _mp_context() -> Any:
     return multiprocessing.get_context(method)
 
 
+def _watch_parent(parent: int) -> None:
+    """In a worker: end when the process that started the pool is gone (even killed -9).
+
+    On Linux the kernel sends SIGKILL when the worker's own parent (the fork server) dies; a
+    thread also checks every half second that the pool's owner is alive, everywhere.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="winset-parent-watch", daemon=True).start()
+
+
 @contextmanager
 def _processes(workers: int) -> Iterator[Backend]:
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_mp_context(),
+        initializer=_watch_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         yield ProcessBackend(pool, workers)
     finally:

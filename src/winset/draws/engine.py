@@ -21,14 +21,12 @@ import hashlib
 import struct
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.draws.backends import check_workers, open_backend
 from winset.draws.uncertainty import check_distribution
 from winset.errors import InputError, Problem
 from winset.limits import limit
@@ -158,6 +156,8 @@ class DrawSettings:
 
     def checked(self, max_draws: int | None = None) -> DrawSettings:
         """A validated copy with the seed resolved (drawn if none was given)."""
+        from winset.draws.backends import check_workers  # processes and Dask: only when used
+
         check_draws(self.draws, limit=MAX_DRAWS if max_draws is None else max_draws)
         check_workers(self.workers)
         check_seed(self.seed)
@@ -309,7 +309,8 @@ class _Writer:
     """Checkpoints written on one background thread, in the order the chunks finish.
 
     SQLite and SHA-256 release the GIL, so the writing overlaps the computing. ``close`` waits
-    for every chunk handed over (so an interrupted run keeps them) and raises the first error.
+    for every chunk handed over when the run stops early (so an interrupted run keeps them) and
+    raises the first error.
     """
 
     def __init__(self, store: Checkpoints, key: str) -> None:
@@ -330,11 +331,16 @@ class _Writer:
                 still.append(future)
         self.pending = still + [self.pool.submit(self._write, chunk, values)]
 
-    def close(self) -> None:
-        """Wait for every write; raise the first error."""
-        self.pool.shutdown(wait=True)
+    def close(self, complete: bool) -> None:
+        """Wait for the writes; raise the first error.
+
+        When the run is ``complete``, writes that have not started are dropped: the finished
+        result replaces its checkpoints at once. Otherwise every chunk handed over is written.
+        """
+        self.pool.shutdown(wait=True, cancel_futures=complete)
         for future in self.pending:
-            future.result()
+            if not future.cancelled():
+                future.result()
 
 
 def _compute_all(
@@ -348,6 +354,10 @@ def _compute_all(
     finished: Callable[[], int],
     draws: int,
 ) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from winset.draws.backends import open_backend
+
     total = len(done) + len(todo)
     writer = _Writer(store, key) if store is not None and key is not None else None
     try:
@@ -361,7 +371,7 @@ def _compute_all(
                         progress(finished(), draws)
         finally:
             if writer is not None:
-                writer.close()
+                writer.close(complete=len(done) == total)
     except KeyboardInterrupt:
         raise Interrupted(len(done), total, store is not None, "interrupted") from None
     except BrokenProcessPool as exc:

@@ -244,6 +244,8 @@ def _solve_in_set(
         return np.sum((p - target) ** 2, axis=1)
 
     if solution == "nearest":
+        if not aset.empty and aset.member(target[None, :])[0]:
+            return np.array(target, dtype=float)  # the forecast itself can be ratified
         if aset.exact is not None:
             # one issue: the nearest point of the open interval, just inside an end it passes
             lo, hi = aset.exact

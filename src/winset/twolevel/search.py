@@ -41,6 +41,7 @@ __all__ = ["LEVERS", "BlocMove", "Strategy", "pair_for", "search", "search_prove
 
 FloatArray = NDArray[np.float64]
 _MARGIN = 1e-6  # how far inside the half-space a moved bloc lands
+_CHUNK_CELLS = 1 << 19  # candidates x blocs per chunk of the cost and bound computations
 
 
 @dataclass(frozen=True)
@@ -151,31 +152,89 @@ class Strategy(Result):
 
 
 def _halfspace_costs(body: BodyArrays, points: FloatArray, q: FloatArray) -> FloatArray:
-    """(b, P): each bloc's distance to the half-space of ideal points that prefer each point."""
-    normal = 2.0 * body.weight[:, None, :] * (q[None, None, :] - points[None, :, :])  # (b, P, m)
-    offset = np.einsum("bm,pm->bp", body.weight, q[None, :] ** 2 - points**2)
-    excess = np.einsum("bpm,bm->bp", normal, body.ideal) - offset
-    norm = np.sqrt(np.sum(normal**2, axis=2))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cost = np.where(norm > 0, np.maximum(excess, 0.0) / norm, np.inf)
+    """(b, P): each bloc's distance to the half-space of ideal points that prefer each point.
+
+    The half-space of a point a is n . x < o with n = 2 w (q - a), o = sum_k w_k (q_k^2 - a_k^2);
+    excess and norm come from matrix products over the issues, in chunks of points, so no
+    (blocs x points x issues) array is made.
+    """
+    out = np.empty((body.seats.size, points.shape[0]))
+    w, wx, w2 = body.weight, body.weight * body.ideal, body.weight**2
+    step = max(1, _CHUNK_CELLS // max(1, body.seats.size))
+    for start in range(0, points.shape[0], step):
+        a = points[start : start + step]
+        d = q[None, :] - a
+        excess = 2.0 * (d @ wx.T) - (q[None, :] ** 2 - a**2) @ w.T
+        norm = 2.0 * np.sqrt(np.maximum((d * d) @ w2.T, 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cost = np.where(norm > 0, np.maximum(excess, 0.0) / norm, np.inf)
+        out[:, start : start + step] = cost.T + _MARGIN
     already = prefers(body, points, q)
-    return np.where(already, 0.0, cost + np.where(already, 0.0, _MARGIN))
+    out[already] = 0.0
+    return out
+
+
+def _cover_bounds(
+    seats: NDArray[np.int64], costs: FloatArray, quota: int
+) -> tuple[FloatArray, FloatArray]:
+    """Lower and upper bounds (P,) on the cheapest cover of ``quota`` seats, per candidate.
+
+    Blocs taken by cost per seat: the fractional cover (the linear relaxation) bounds the
+    cheapest cover from below; the blocs up to the one that reaches the quota are a cover, so
+    their cost bounds it from above. Both are infinite when even every bloc falls short.
+    """
+    if quota <= 0:
+        zero = np.zeros(costs.shape[1])
+        return zero, zero
+    lower = np.empty(costs.shape[1])
+    upper = np.empty(costs.shape[1])
+    s = np.maximum(seats, 0).astype(float)
+    step = max(1, _CHUNK_CELLS // max(1, seats.size))
+    for start in range(0, costs.shape[1], step):
+        c = costs[:, start : start + step].T  # (P, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(s > 0, c / np.where(s > 0, s, 1.0), np.inf)
+        order = np.argsort(ratio, axis=1, kind="stable")
+        cs = np.take_along_axis(c, order, axis=1)
+        ss = s[order]
+        ss = np.where(np.isfinite(cs), ss, 0.0)  # a bloc that cannot move adds no seats
+        cum = np.cumsum(ss, axis=1)
+        last = np.argmax(cum >= quota, axis=1)  # the bloc that reaches the quota
+        reach = cum[:, -1] >= quota
+        paid = np.cumsum(np.where(np.isfinite(cs), cs, 0.0), axis=1)
+        rows = np.arange(c.shape[0])
+        before = np.where(last > 0, paid[rows, np.maximum(last - 1, 0)], 0.0)
+        seats_before = np.where(last > 0, cum[rows, np.maximum(last - 1, 0)], 0.0)
+        c_last, s_last = cs[rows, last], ss[rows, last]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            part = np.where(s_last > 0, (quota - seats_before) / s_last, 0.0) * c_last
+        lower[start : start + step] = np.where(reach, before + part, np.inf)
+        upper[start : start + step] = np.where(reach, before + c_last, np.inf)
+    return lower, upper
 
 
 def _cover_cost(seats: NDArray[np.int64], costs: FloatArray, quota: int) -> FloatArray:
     """Minimum total cost of blocs whose seats reach ``quota``, for every candidate.
 
-    ``costs`` is (b, P), a column per candidate: a knapsack over seats, one row of the table
-    kept at a time.
+    ``costs`` is (b, P), a column per candidate: a knapsack over seats, exact, with one table
+    row per candidate counting seats up to the quota (the last level holds "the quota or
+    more"), updated in place bloc by bloc.
     """
-    total = int(seats.sum())
-    row = np.full((costs.shape[1], total + 1), np.inf)
+    n = costs.shape[1]
+    if quota <= 0:
+        return np.zeros(n)
+    row = np.full((n, quota + 1), np.inf)
     row[:, 0] = 0.0
     for i, s in enumerate(int(v) for v in seats):
-        take = np.full_like(row, np.inf)
-        take[:, s:] = row[:, : total + 1 - s] + costs[i][:, None]
-        row = np.minimum(row, take)
-    best: FloatArray = row[:, quota:].min(axis=1)
+        if s <= 0:
+            continue
+        s = min(s, quota)
+        cost = costs[i]
+        top = np.minimum(row[:, quota], row[:, quota - s :].min(axis=1) + cost)
+        if s < quota:
+            np.minimum(row[:, s:quota], row[:, : quota - s] + cost[:, None], out=row[:, s:quota])
+        row[:, quota] = top
+    best: FloatArray = row[:, quota].copy()
     return best
 
 
@@ -267,15 +326,26 @@ def search(
         return Strategy(prov, False, None, np.inf, (), (), open_alone, why)
     points = grid(lo, hi, budget)
     bodies = [b for p in pair for b in p.bodies]
-    total = np.zeros(points.shape[0])
+    lower = np.zeros(points.shape[0])
+    upper = np.zeros(points.shape[0])
     picks = []
     for body in bodies:
         if lever == "position":
             costs, new_weights = _halfspace_costs(body, points, q), None
         else:
             costs, new_weights = _salience_costs(body, points, q)
-        total += _cover_cost(body.seats, costs, body.quota)
+        low, high = _cover_bounds(body.seats, costs, body.quota)
+        lower += low
+        upper += high
         picks.append((body, costs, new_weights))
+    # the exact cover only for the candidates whose lower bound can beat the best upper bound
+    bound = float(np.min(upper))
+    keep = np.flatnonzero(lower <= bound + 1e-9 * (1.0 + abs(bound)))
+    total = np.full(points.shape[0], np.inf)
+    if np.isfinite(bound):
+        total[keep] = 0.0
+        for body, costs, _ in picks:
+            total[keep] += _cover_cost(body.seats, costs[:, keep], body.quota)
     if not np.isfinite(total).any():
         why = "no movement of the blocs can make the path ratify an agreement"
         return Strategy(prov, False, None, np.inf, (), (), open_alone, why)

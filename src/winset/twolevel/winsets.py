@@ -10,8 +10,11 @@ paths (one per side) is the intersection of the sides' path win-sets.
 One issue: exact. Each bloc's preferred set is the open interval between q and its reflection
 2x - q; a body's win-set is (L, q) U (q, R), where R is the reflection of the pivotal bloc on the
 right (the quota-th largest reflection, counting seats) and L likewise on the left.
-Two or more issues: a dense grid over the box of the domains and red lines, with refinement of
-the boundary around any optimum (:func:`refine`).
+Two or more issues: a dense grid over the part of the box of domains and red lines where every
+body's win-set can lie (:func:`feasible_box`), exact on the line when all issues but one are
+pinned, with refinement of the optimum from several of the best grid points (:func:`refine`).
+Membership is tested in chunks of points, the bodies in the order that rejects points soonest,
+so memory stays bounded whatever the blocs and issues.
 """
 
 from __future__ import annotations
@@ -135,12 +138,14 @@ def body_box(body: BodyArrays, q: FloatArray) -> tuple[FloatArray, FloatArray]:
     issue it lies below the upper ends of such blocs: below the end at which the seats counted
     from the highest end reach the quota; likewise above a lower end.
     """
-    r2 = np.einsum("bm,bm->b", body.weight, (q[None, :] - body.ideal) ** 2)
-    live = r2 > _STRICT
-    with np.errstate(divide="ignore"):
-        reach = np.sqrt(r2)[:, None] / np.sqrt(body.weight)  # w = 0: unbounded
     m = q.size
     lo, hi = np.full(m, -np.inf), np.full(m, np.inf)
+    if body.quota <= 0:
+        return lo, hi  # a body that needs no seats ratifies everything
+    r2 = np.einsum("bm,bm->b", body.weight, (q[None, :] - body.ideal) ** 2)
+    live = r2 > _STRICT  # a bloc as near q as that prefers nothing
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reach = np.sqrt(r2)[:, None] / np.sqrt(body.weight)  # w = 0: unbounded
     seats = body.seats[live]
     if seats.sum() < body.quota:
         return np.full(m, np.inf), np.full(m, -np.inf)
@@ -291,6 +296,8 @@ def _bloc_intervals(body: BodyArrays, base: FloatArray, k: int, q: FloatArray) -
 
 def _body_line(body: BodyArrays, base: FloatArray, k: int, q: FloatArray) -> Intervals:
     """The open intervals of the line where the seats preferring a point reach the quota."""
+    if body.quota <= 0:
+        return [(-np.inf, np.inf)]
     events = []
     for (a, b), seats in zip(_bloc_intervals(body, base, k, q), body.seats, strict=True):
         if a < b:
@@ -456,20 +463,30 @@ def refine(
     if free == 0:
         return pts[int(np.argmin(values))]
     k = per_dim or _per_dim(free)
+    # a local grid of k points per free issue on [-1, 1], scaled by the window each round
+    axes = [np.linspace(-1.0, 1.0, k) if step[d] > 0 else np.zeros(1) for d in range(step.size)]
+    unit = np.stack([g.ravel() for g in np.meshgrid(*axes, indexing="ij")], axis=1)
+    # and as many points again at random in the window (a fixed sequence): they find the way
+    # along a ridge where two boundaries meet, which no grid direction follows
+    extra = np.random.default_rng(0).uniform(-1.0, 1.0, (unit.shape[0], step.size)) * (step > 0)
+    unit = np.vstack([unit, extra])
     best, best_value = pts[int(np.argmin(values))], float(np.min(values))
     for i in _starts(values, pts, step, starts):
         point, value = pts[i], float(values[i])
         window = 2.0 * step
         for _ in range(levels):
-            local = grid(np.maximum(lo, point - window), np.minimum(hi, point + window), k**free)
+            local = np.clip(point + unit * window, lo, hi)  # a bound itself is a candidate
             local = local[aset.member(local)]
-            moved = False
+            far = False
             if local.size:
                 vals = objective(local)
                 j = int(np.argmin(vals))
                 if vals[j] < value:
-                    point, value, moved = local[j], float(vals[j]), True
-            if not moved:
+                    # a move of a quarter of the window or more keeps the window's size
+                    moved = np.abs(local[j] - point)
+                    far = bool(np.any((window > 0) & (moved >= window / 4.0 - 1e-15)))
+                    point, value = local[j], float(vals[j])
+            if not far:
                 window = window / shrink
                 if np.max(window) < 1e-9:
                     break
