@@ -223,9 +223,12 @@ class RunStore:
         con.row_factory = sqlite3.Row
         try:
             self._check(con)
-            if not write and not con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='chunks'"
-            ).fetchone():
+            if (
+                not write
+                and not con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='chunks'"
+                ).fetchone()
+            ):
                 yield None  # another process is creating this store right now
                 return
             if write:

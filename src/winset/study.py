@@ -16,19 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
-from winset.analysis.montecarlo import draws_provenance, forecast_draws
-from winset.analysis.sensitivity import (
-    SensitivityResult,
-    SensitivitySettings,
-    sensitivity_provenance,
-)
-from winset.analysis.sensitivity import sensitivity as run_sensitivity
-from winset.backtest.evaluate import BacktestResult, BacktestSettings, backtest_provenance
-from winset.backtest.evaluate import backtest as run_backtest
-from winset.draws import DrawSettings
+from winset.draws.engine import DrawSettings
 from winset.errors import InputError, Problem
 from winset.models.base import Model
 from winset.models.runner import Prepared, prepare
@@ -39,15 +31,16 @@ from winset.scenario.load import load_scenario
 from winset.scenario.schema import Scenario
 from winset.seeds import check_seed
 from winset.store import RunStore, StoredRun
-from winset.twolevel.analyse import TwoLevelResult, TwoLevelSettings, analyse, twolevel_provenance
-from winset.twolevel.draws import TwoLevelDraws, twolevel_draws_provenance
-from winset.twolevel.draws import twolevel_draws as run_twolevel_draws
-from winset.twolevel.problem import build
-from winset.twolevel.search import Strategy, pair_for, search_provenance
-from winset.twolevel.search import search as run_search
 
+# The engines are imported by the services that use them, so a command loads only its own.
 if TYPE_CHECKING:
     import pandas as pd
+
+    from winset.analysis.sensitivity import SensitivityResult, SensitivitySettings
+    from winset.backtest.evaluate import BacktestResult, BacktestSettings
+    from winset.twolevel.analyse import TwoLevelResult, TwoLevelSettings
+    from winset.twolevel.draws import TwoLevelDraws
+    from winset.twolevel.search import Strategy
 
 __all__ = [
     "RESULT_TYPES",
@@ -60,6 +53,7 @@ __all__ = [
     "forecast",
     "load_result",
     "report_data",
+    "result_type",
     "search",
     "sensitivity",
     "twolevel",
@@ -159,6 +153,8 @@ def draws(
     notice: Notice | None = None,
 ) -> Done[RunResult]:
     """Monte Carlo draws of every uncertain input through one model."""
+    from winset.analysis.montecarlo import draws_provenance, forecast_draws
+
     prepared = study.prepared()
     checked = settings.checked()
     return _cached(
@@ -180,6 +176,9 @@ def sensitivity(
     notice: Notice | None = None,
 ) -> Done[SensitivityResult]:
     """One-at-a-time drivers and Sobol indices of every issue's forecast."""
+    from winset.analysis.sensitivity import SensitivityResult, sensitivity_provenance
+    from winset.analysis.sensitivity import sensitivity as run_sensitivity
+
     prepared = study.prepared()
     checked, provenance = sensitivity_provenance(prepared, settings)
     return _cached(
@@ -196,6 +195,13 @@ def twolevel(
     study: Study, settings: TwoLevelSettings | None = None, *, store: RunStore | None = None
 ) -> Done[TwoLevelResult]:
     """Every ratification path, the agreement each can carry, and the outcome."""
+    from winset.twolevel.analyse import (
+        TwoLevelResult,
+        TwoLevelSettings,
+        analyse,
+        twolevel_provenance,
+    )
+
     prepared = study.prepared()
     checked = (settings or TwoLevelSettings()).checked()
     return _cached(
@@ -216,6 +222,9 @@ def twolevel_draws(
     notice: Notice | None = None,
 ) -> Done[TwoLevelDraws]:
     """The probability of agreement per path over draws of the uncertain inputs."""
+    from winset.twolevel.draws import TwoLevelDraws, twolevel_draws_provenance
+    from winset.twolevel.draws import twolevel_draws as run_twolevel_draws
+
     prepared = study.prepared()
     checked = settings.checked()
     drawn = draw_settings.checked(max_draws=1_000_000)
@@ -233,6 +242,9 @@ def search(
     study: Study, path: str, lever: str = "position", *, store: RunStore | None = None
 ) -> Done[Strategy]:
     """Find what it would have taken for ``path`` to ratify an agreement."""
+    from winset.twolevel.search import Strategy, search_provenance
+    from winset.twolevel.search import search as run_search
+
     scenario = study.prepared().scenario
     budget = 20_000 if str(lever).strip().lower() == "position" else 4_000
     return _cached(
@@ -253,6 +265,8 @@ def backtest(
 ) -> Done[BacktestResult]:
     """Every model's errors on the recorded outcomes of a DEU-format table."""
     from winset.backtest.deu import read_deu
+    from winset.backtest.evaluate import BacktestResult, BacktestSettings, backtest_provenance
+    from winset.backtest.evaluate import backtest as run_backtest
 
     data = read_deu(eval_file)
     train = read_deu(fit_file) if fit_file is not None else None
@@ -270,12 +284,13 @@ def backtest(
 
 def _differences(base: Result, other: Result) -> dict[str, Any]:
     """What the levers changed, in the issues' units (counterfactual minus baseline)."""
-    if isinstance(base, TwoLevelResult) and isinstance(other, TwoLevelResult):
+    if base.kind == other.kind == "twolevel":
+        b, o = cast(Any, base), cast(Any, other)
         return {
-            "agreement": [base.agreement, other.agreement],
-            "path": [base.path, other.path],
-            "outcome": {k: other.outcome[k] - base.outcome[k] for k in base.outcome},
-            "p_ratify": other.p_ratify - base.p_ratify,
+            "agreement": [b.agreement, o.agreement],
+            "path": [b.path, o.path],
+            "outcome": {k: o.outcome[k] - b.outcome[k] for k in b.outcome},
+            "p_ratify": o.p_ratify - b.p_ratify,
         }
     if isinstance(base, RunResult) and isinstance(other, RunResult):
         out: dict[str, Any] = {
@@ -320,7 +335,7 @@ class Comparison(Result):
     def from_dict(cls, data: dict[str, Any]) -> Comparison:
         """Rebuild from :meth:`to_dict` output."""
         provenance = Provenance.from_dict(data["provenance"], cls.kind)
-        kind = RESULT_TYPES[provenance.settings["of"]]
+        kind = result_type(provenance.settings["of"])
         extra = ("baseline", "differences", "what_if", "counterfactual_provenance")
         other = {k: v for k, v in data.items() if k not in extra}
         other["provenance"] = data["counterfactual_provenance"]
@@ -489,9 +504,13 @@ def report_data(
         Draw every model, not only the first (the one the bottom line quotes): slower, as some
         models take milliseconds per draw.
     """
+    from winset.analysis.sensitivity import SensitivitySettings
     from winset.models.registry import model_names
     from winset.scenario.arrays import to_arrays
     from winset.seeds import resolve_seed
+    from winset.twolevel.analyse import TwoLevelSettings
+    from winset.twolevel.problem import build
+    from winset.twolevel.search import pair_for
 
     # the scenario is read once; every service below works on the object
     base = study.scenario if isinstance(study.scenario, Scenario) else load_scenario(study.scenario)
@@ -587,25 +606,33 @@ def report_data(
 # ----------------------------------------------------------------------------- stored results
 
 
-RESULT_TYPES: dict[str, type[Result]] = {
-    "run": RunResult,
-    "draws": RunResult,
-    "montecarlo": RunResult,  # stores written by winset 0.1
-    "twolevel": TwoLevelResult,
-    "twolevel-draws": TwoLevelDraws,
-    "search": Strategy,
-    "sensitivity": SensitivityResult,
-    "backtest": BacktestResult,
-    "whatif": Comparison,
+RESULT_TYPES: dict[str, str] = {
+    "run": "winset.results:RunResult",
+    "draws": "winset.results:RunResult",
+    "montecarlo": "winset.results:RunResult",  # stores written by winset 0.1
+    "twolevel": "winset.twolevel.analyse:TwoLevelResult",
+    "twolevel-draws": "winset.twolevel.draws:TwoLevelDraws",
+    "search": "winset.twolevel.search:Strategy",
+    "sensitivity": "winset.analysis.sensitivity:SensitivityResult",
+    "backtest": "winset.backtest.evaluate:BacktestResult",
+    "whatif": "winset.study:Comparison",
 }
+"""Every kind of result, and where its class lives (imported when a result is loaded)."""
+
+
+def result_type(kind: str) -> type[Result]:
+    """The result class of a kind (see :data:`RESULT_TYPES`)."""
+    target = RESULT_TYPES.get(kind)
+    if target is None:
+        raise InputError(Problem("", "ID", f"results of kind {kind!r} are not known"))
+    module, _, name = target.partition(":")
+    cls: type[Result] = getattr(import_module(module), name)
+    return cls
 
 
 def load_result(stored: StoredRun) -> Result:
     """The result object of a stored run, whatever its kind."""
-    kind = RESULT_TYPES.get(stored.kind)
-    if kind is None:
-        raise InputError(Problem("", "ID", f"run {stored.short_id} is of an unknown kind"))
-    return kind.from_dict(stored.result)
+    return result_type(stored.kind).from_dict(stored.result)
 
 
 def runs_frame(store: RunStore, limit: int = 50) -> pd.DataFrame:

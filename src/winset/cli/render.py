@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich import box
 from rich.console import Console
@@ -10,14 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from winset.analysis.sensitivity import SensitivityResult
-from winset.backtest.evaluate import BacktestResult
 from winset.numbers import fmt, fmt_range
 from winset.results import Result, RunResult
-from winset.study import Comparison
-from winset.twolevel.analyse import TwoLevelResult
-from winset.twolevel.draws import TwoLevelDraws
-from winset.twolevel.search import Strategy
+
+if TYPE_CHECKING:  # the result types are used for annotations only: a command loads its own
+    from winset.analysis.sensitivity import SensitivityResult
+    from winset.backtest.evaluate import BacktestResult
+    from winset.study import Comparison
+    from winset.twolevel.analyse import TwoLevelResult
+    from winset.twolevel.draws import TwoLevelDraws
+    from winset.twolevel.search import Strategy
 
 __all__ = ["fit_table", "render", "safe"]
 
@@ -320,10 +322,12 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
     base, other = comparison.baseline, comparison.counterfactual
     title = safe(comparison.title)
     diff = comparison.differences
-    if isinstance(base, TwoLevelResult) and isinstance(other, TwoLevelResult):
-        render_twolevel(console, base, f"{safe(base.scenario)}: baseline")
+    if base.kind == other.kind == "twolevel":
+        twolevel_base, twolevel_other = cast("TwoLevelResult", base), cast("TwoLevelResult", other)
+        name = safe(twolevel_base.scenario)
+        render_twolevel(console, twolevel_base, f"{name}: baseline")
         console.print()
-        render_twolevel(console, other, f"{safe(base.scenario)}: what if {title}")
+        render_twolevel(console, twolevel_other, f"{name}: what if {title}")
         console.print(
             "difference: "
             + ", ".join(f"{safe(k)} {signed(v)}" for k, v in diff["outcome"].items())
@@ -355,18 +359,19 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
 
 def render(console: Console, result: Result, cached: bool = False, **options: Any) -> None:
     """Print any result the way its command prints it, with the provenance footer."""
-    if isinstance(result, Comparison):
-        render_comparison(console, result)
+    kind = result.kind
+    if kind == "whatif":
+        render_comparison(console, cast("Comparison", result))
     elif isinstance(result, RunResult):
         render_run(console, result)
-    elif isinstance(result, TwoLevelResult):
-        render_twolevel(console, result)
-    elif isinstance(result, Strategy):
-        render_search(console, result)
-    elif isinstance(result, TwoLevelDraws):
-        render_twolevel_draws(console, result)
-    elif isinstance(result, SensitivityResult):
-        render_sensitivity(console, result, **options)
-    elif isinstance(result, BacktestResult):
-        render_backtest(console, result)
+    elif kind == "twolevel":
+        render_twolevel(console, cast("TwoLevelResult", result))
+    elif kind == "search":
+        render_search(console, cast("Strategy", result))
+    elif kind == "twolevel-draws":
+        render_twolevel_draws(console, cast("TwoLevelDraws", result))
+    elif kind == "sensitivity":
+        render_sensitivity(console, cast("SensitivityResult", result), **options)
+    elif kind == "backtest":
+        render_backtest(console, cast("BacktestResult", result))
     _footer(console, result, cached)
