@@ -288,6 +288,9 @@ def render_backtest(console: Console, result: BacktestResult) -> None:
         f"{safe(result.source)}: {result.n_issues} issues, {result.n_proposals} proposals "
         f"(95% intervals: {result.bootstrap:,} resamples of proposals, seed {result.seed})"
     )
+    # errors on 0-100 with two decimals, as the literature quotes them; the intervals of RMSE
+    # and MdAE are in the JSON and the report
+    how = {"fixed": "fixed", "leave-one-proposal-out": "cv"}
     rows = []
     for name in sorted(result.models, key=lambda k: (result.models[k].mae, k)):
         m = result.models[name]
@@ -296,16 +299,26 @@ def render_backtest(console: Console, result: BacktestResult) -> None:
         rows.append(
             [
                 f"{mark}{safe(name)}{end}",
-                f"{fmt(m.mae, 3)} [{fmt(m.ci['mae'][0], 3)}, {fmt(m.ci['mae'][1], 3)}]",
-                f"{fmt(m.rmse, 3)} [{fmt(m.ci['rmse'][0], 3)}, {fmt(m.ci['rmse'][1], 3)}]",
-                f"{fmt(m.mdae, 3)} [{fmt(m.ci['mdae'][0], 3)}, {fmt(m.ci['mdae'][1], 3)}]",
-                safe(m.how),
+                f"{m.mae:.2f}",
+                f"{m.ci['mae'][0]:.1f}–{m.ci['mae'][1]:.1f}",
+                f"{m.rmse:.2f}",
+                f"{m.mdae:.2f}",
+                safe(how.get(m.how, "fit")),
             ]
         )
-    fit_table(console, title, ["model", "MAE", "RMSE", "MdAE", "scored"], rows, numeric={1, 2, 3})
+    fit_table(
+        console,
+        title,
+        ["model", "MAE", "MAE 95%", "RMSE", "MdAE", "scored"],
+        rows,
+        numeric={1, 2, 3, 4},
+    )
+    console.print(
+        "[dim]scored: fixed (no parameters), cv (leave-one-proposal-out), fit (on --fit)[/dim]"
+    )
     console.print(
         f"best: [bold]{safe(result.best)}[/bold]; best linear combination of every fixed "
-        f"forecast, fitted in sample on these outcomes: MAE {fmt(result.bound, 3)}"
+        f"forecast, fitted in sample on these outcomes: MAE {result.bound:.2f}"
     )
     for note in result.notes:
         console.print(safe(note), style="dim")
