@@ -419,44 +419,33 @@ class _Round:
         t = ui // tb.pairs
         p, q = tb.tp[t], tb.tq[t]
         ids = self.ids[bi, ui]
-        ia, ja = ids[:, 0], ids[:, 1]
         row = self.val[bi, ui]
         x, s, c, total = self.x, self.s, self.c, self.total
-        side_i = _Side(
-            b=bi,
-            actor=ia,
-            sup=q,
-            dem=p,
-            pos=row[:, _F["posI"]],
-            dempos=x[bi, ia, p],
-            s_sup=s[bi, ia, q],
-            s_dem=s[bi, ia, p],
-            c=c[bi, ia],
-            w_sup=total[bi, q],
-            move=row[:, _F["mI"]],
-            y=row[:, _F["yI"]],
-            hsum=row[:, _F["hsumI"]],
-            hmin=row[:, _F["hminI"]],
-            hmax=row[:, _F["hmaxI"]],
-        )
-        side_j = _Side(
-            b=bi,
-            actor=ja,
-            sup=p,
-            dem=q,
-            pos=row[:, _F["posJ"]],
-            dempos=x[bi, ja, q],
-            s_sup=s[bi, ja, p],
-            s_dem=s[bi, ja, q],
-            c=c[bi, ja],
-            w_sup=total[bi, p],
-            move=row[:, _F["mJ"]],
-            y=row[:, _F["yJ"]],
-            hsum=row[:, _F["hsumJ"]],
-            hmin=row[:, _F["hminJ"]],
-            hmax=row[:, _F["hmaxJ"]],
-        )
-        return side_i, side_j
+
+        def side(actor: IntArray, sup: IntArray, dem: IntArray, tag: str) -> _Side:
+            def field(name: str) -> AnyArray:
+                return row[:, _F[name + tag]]
+
+            return _Side(
+                b=bi,
+                actor=actor,
+                sup=sup,
+                dem=dem,
+                pos=field("pos"),
+                dempos=x[bi, actor, dem],
+                s_sup=s[bi, actor, sup],
+                s_dem=s[bi, actor, dem],
+                c=c[bi, actor],
+                w_sup=total[bi, sup],
+                move=field("m"),
+                y=field("y"),
+                hsum=field("hsum"),
+                hmin=field("hmin"),
+                hmax=field("hmax"),
+            )
+
+        # actor i supplies on q and demands on p; actor j the other way round
+        return side(ids[:, 0], q, p, "I"), side(ids[:, 1], p, q, "J")
 
     def _valid(self, side: _Side) -> BoolArray:
         """Check a move as decide's is_move_valid: real, inside the scale, one direction."""

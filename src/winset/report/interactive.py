@@ -372,6 +372,22 @@ def trajectory_figure(
 # ----------------------------------------------------------------------------- uncertainty
 
 
+def _histogram_bar(hist: dict[str, Any]) -> go.Bar:
+    """One issue's stored histogram of the draws as bars centred on their bins."""
+    import plotly.graph_objects as go
+
+    edges = np.asarray(hist["edges"])
+    return go.Bar(
+        x=((edges[:-1] + edges[1:]) / 2).tolist(),
+        y=hist["counts"],
+        width=float(edges[1] - edges[0]),
+        marker_color=ACTOR,
+        opacity=0.7,
+        name="draws",
+        hovertemplate="%{x:,.4~g}: %{y} draws<extra></extra>",
+    )
+
+
 def distribution_figure(result: RunResult, issue: str) -> go.Figure:
     """The draws' histogram on one issue, with the 80% interval and the point forecast."""
     require_plotly()
@@ -387,19 +403,7 @@ def distribution_figure(result: RunResult, issue: str) -> go.Figure:
         fig.add_trace(go.Bar(x=[fmt(flat)], y=[mc["draws"]], marker_color=ACTOR, name="draws"))
         title = f"{result.provenance.model}: all {mc['draws']:,} draws gave {fmt(flat)}"
     else:
-        hist = mc["histogram"][issue]
-        edges = np.asarray(hist["edges"])
-        fig.add_trace(
-            go.Bar(
-                x=((edges[:-1] + edges[1:]) / 2).tolist(),
-                y=hist["counts"],
-                width=float(edges[1] - edges[0]),
-                marker_color=ACTOR,
-                opacity=0.7,
-                name="draws",
-                hovertemplate="%{x:,.4~g}: %{y} draws<extra></extra>",
-            )
-        )
+        fig.add_trace(_histogram_bar(mc["histogram"][issue]))
         fig.add_vrect(x0=d.p10, x1=d.p90, fillcolor=ACTOR, opacity=0.1, line_width=0)
         fig.add_vline(x=d.p50, line_color="#333333")
         fig.add_vline(x=result.forecast[issue], line_color=SERIES[1], line_dash="dash")
@@ -449,20 +453,7 @@ def distributions_figure(results: Sequence[RunResult], issue: str) -> go.Figure:
                 f"{r.provenance.model}: all {mc['draws']:,} draws gave {fmt(flat)}"
             )
             continue
-        hist = mc["histogram"][issue]
-        edges = np.asarray(hist["edges"])
-        fig.add_trace(
-            go.Bar(
-                x=((edges[:-1] + edges[1:]) / 2).tolist(),
-                y=hist["counts"],
-                width=float(edges[1] - edges[0]),
-                marker_color=ACTOR,
-                opacity=0.7,
-                hovertemplate="%{x:,.4~g}: %{y} draws<extra></extra>",
-            ),
-            row=k,
-            col=1,
-        )
+        fig.add_trace(_histogram_bar(mc["histogram"][issue]), row=k, col=1)
         fig.layout.annotations[k - 1].text = _e(
             f"{r.provenance.model}: median {fmt(d.p50)}, 80% {fmt_range(d.p10, d.p90)}, "
             f"point forecast {fmt(r.forecast[issue])}"
@@ -631,17 +622,12 @@ def twolevel_figure(
                              hovertemplate="%{text}<br>%{x:,.4~g}, %{y:,.4~g}"
                              "<extra></extra>"))  # fmt: skip
     bx, by, bs, bt = [], [], [], []
-    for side in problem.sides:
-        for path in side.paths:
-            for body in path.bodies:
-                if body.kind != "legislature":
-                    continue
-                u = low[:2] + span[:2] * body.ideal[:, :2]
-                for (x, y), bloc, seats in zip(u, body.bloc_names, body.seats, strict=True):
-                    bx.append(float(x))
-                    by.append(float(y))
-                    bs.append(int(seats))
-                    bt.append(_e(f"{body.name}: {bloc}, {int(seats)} seats"))
+    for body, u in problem.legislatures():
+        for (x, y), bloc, seats in zip(u[:, :2], body.bloc_names, body.seats, strict=True):
+            bx.append(float(x))
+            by.append(float(y))
+            bs.append(int(seats))
+            bt.append(_e(f"{body.name}: {bloc}, {int(seats)} seats"))
     if bx:
         top = max(bs) or 1
         fig.add_trace(go.Scatter(x=bx, y=by, mode="markers", text=bt, name="blocs (seats)",

@@ -378,19 +378,14 @@ def _plot_plane(
             place = places.setdefault(xy, {"actors": [], "blocs": [], "weight": 0.0})
             place["actors"].append(actor.name)
             place["weight"] = max(place["weight"], w)
-    for side in problem.sides:
-        for path in side.paths:
-            for body in path.bodies:
-                if body.kind != "legislature":
-                    continue
-                u = low[:2] + span[:2] * body.ideal[:, :2]
-                for (x, y), bloc, seats in zip(u, body.bloc_names, body.seats, strict=True):
-                    xy = (float(x), float(y))
-                    place = places.setdefault(xy, {"actors": [], "blocs": [], "weight": 0.0})
-                    place["blocs"].append((bloc, int(seats)))
-                    place["weight"] = max(place["weight"], float(seats))
-                ax.scatter(u[:, 0], u[:, 1], s=np.maximum(body.seats, 1) * 4.0, zorder=3,
-                           facecolors="none", edgecolors="#555555", linewidths=0.9)  # fmt: skip
+    for body, u in problem.legislatures():
+        for (x, y), bloc, seats in zip(u[:, :2], body.bloc_names, body.seats, strict=True):
+            xy = (float(x), float(y))
+            place = places.setdefault(xy, {"actors": [], "blocs": [], "weight": 0.0})
+            place["blocs"].append((bloc, int(seats)))
+            place["weight"] = max(place["weight"], float(seats))
+        ax.scatter(u[:, 0], u[:, 1], s=np.maximum(body.seats, 1) * 4.0, zorder=3,
+                   facecolors="none", edgecolors="#555555", linewidths=0.9)  # fmt: skip
     handles.append(
         Line2D([], [], marker="o", mfc="none", mec="#555555", ls="", ms=9,
                label="bloc (circle area: seats)")

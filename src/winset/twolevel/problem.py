@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,6 +122,14 @@ class TwoLevel:
                 if line.applies(names):
                     lo, hi = np.maximum(lo, line.lo), np.minimum(hi, line.hi)
         return lo, hi
+
+    def legislatures(self) -> Iterator[tuple[BodyArrays, FloatArray]]:
+        """Every legislature of every path, with its blocs' ideal points in the issues' units."""
+        for side in self.sides:
+            for path in side.paths:
+                for body in path.bodies:
+                    if body.kind == "legislature":
+                        yield body, self.scales.to_units(body.ideal)
 
     def red_lines_on(self, pair: tuple[PathArrays, ...]) -> list[RedLineArrays]:
         """The red lines that bind an agreement through ``pair``."""
