@@ -32,8 +32,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation, localcontext
 from pathlib import PurePath
 
@@ -232,6 +232,22 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}" if value == value.to_integral_value() else f"{value:f}"
 
 
+_Declared = dict[str, tuple[str | None, int]]  # id -> (full name, line)
+_Bad = Callable[[int, str], None]
+
+
+@dataclass
+class _Records:
+    """A decide file's lines sorted by record: declarations, scale points and #D rows."""
+
+    title: str | None = None
+    actors: _Declared = field(default_factory=dict)
+    issues: _Declared = field(default_factory=dict)
+    points: dict[str, list[tuple[Decimal, int]]] = field(default_factory=dict)
+    meanings: dict[str, list[tuple[Decimal, str]]] = field(default_factory=dict)
+    data: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
 def read_decide(text: str, source: str) -> DecideFile:
     """Read and check a decide input file; raise :class:`InputError` naming every bad line.
 
@@ -248,21 +264,47 @@ def read_decide(text: str, source: str) -> DecideFile:
     DecideFile
         Actors, issues (with their scales) and ``#D`` rows, in file order.
     """
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    delimiter = _delimiter(lines)
     problems: list[Problem] = []
 
     def bad(number: int, message: str) -> None:
         problems.append(Problem(source, f"line {number}", message))
 
-    title: str | None = None
-    actors: dict[str, tuple[str | None, int]] = {}
-    issues: dict[str, tuple[str | None, int]] = {}
-    points: dict[str, list[tuple[Decimal, int]]] = {}
-    meanings: dict[str, list[tuple[Decimal, str]]] = {}
-    data: list[tuple[int, list[str]]] = []
+    rec = _records(text.lstrip("\ufeff").splitlines(), bad)
+    scales = _scales(rec, bad)
+    rows = _rows(rec, scales, bad)
+    if problems:
+        raise InputError(problems)
+    used_actors = {r.actor for r in rows}
+    used_issues = {r.issue for r in rows}
+    if not rows:
+        raise InputError(Problem(source, "", "the file has no #D lines (actor on issue)"))
+    dropped = [
+        f"actor {a!r} (line {n}) has no #D line and is left out"
+        for a, (_, n) in rec.actors.items()
+        if a not in used_actors
+    ] + [
+        f"issue {i!r} (line {n}) has no #D line and is left out"
+        for i, (_, n) in rec.issues.items()
+        if i not in used_issues
+    ]
+    return DecideFile(
+        source=source,
+        title=rec.title,
+        actors=tuple((a, full) for a, (full, _) in rec.actors.items() if a in used_actors),
+        issues=tuple(
+            DecideIssue(name, label, *scales[name], line, tuple(rec.meanings.get(name, ())))
+            for name, (label, line) in rec.issues.items()
+            if name in used_issues
+        ),
+        rows=tuple(rows),
+        dropped=tuple(dropped),
+    )
 
+
+def _records(lines: list[str], bad: _Bad) -> _Records:
+    """Every line by its record code; #D rows are kept for checking once all is declared."""
+    delimiter = _delimiter(lines)
+    rec = _Records()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -279,15 +321,11 @@ def read_decide(text: str, source: str) -> DecideFile:
                 f"{cells[0]!r} is not a decide record; every line starts with #A (actor), "
                 "#P (issue), #M (scale point), #D (actor on issue), #O (title) or #/ (comment)",
             )
-            continue
-        if code == "#/":
-            continue
-        if code == "#O":
-            title = " ".join(c for c in cells[1:] if c) or title
-            continue
-        if code in ("#A", "#P"):
+        elif code == "#O":
+            rec.title = " ".join(c for c in cells[1:] if c) or rec.title
+        elif code in ("#A", "#P"):
             kind = "actor" if code == "#A" else "issue"
-            table = actors if code == "#A" else issues
+            table = rec.actors if code == "#A" else rec.issues
             if len(cells) < 2 or not cells[1]:
                 bad(number, f"{code} needs the {kind}'s id in its second cell")
                 continue
@@ -297,8 +335,7 @@ def read_decide(text: str, source: str) -> DecideFile:
                 continue
             full = cells[2] if len(cells) > 2 and cells[2] and cells[2] != ident else None
             table[ident] = (full, number)
-            continue
-        if code == "#M":
+        elif code == "#M":
             if len(cells) < 3:
                 bad(number, "#M needs an issue id and a scale value (#M, issue, value)")
                 continue
@@ -306,18 +343,23 @@ def read_decide(text: str, source: str) -> DecideFile:
             if value is None:
                 bad(number, f"scale value {cells[2]!r} is not a number")
                 continue
-            points.setdefault(cells[1], []).append((value, number))
+            rec.points.setdefault(cells[1], []).append((value, number))
             if len(cells) > 3 and " ".join(cells[3:]).strip():
-                meanings.setdefault(cells[1], []).append((value, " ".join(cells[3:]).strip()))
-            continue
-        data.append((number, cells))  # #D: checked once every actor and issue is known
+                meaning = " ".join(cells[3:]).strip()
+                rec.meanings.setdefault(cells[1], []).append((value, meaning))
+        elif code == "#D":
+            rec.data.append((number, cells))
+    return rec
 
-    for name, pts in points.items():
-        if name not in issues:
+
+def _scales(rec: _Records, bad: _Bad) -> dict[str, tuple[Decimal, Decimal]]:
+    """Each declared issue's scale: its lowest and highest #M points, or the default."""
+    for name, pts in rec.points.items():
+        if name not in rec.issues:
             bad(pts[0][1], f"#M names issue {name!r}, which no #P line declares")
     scales: dict[str, tuple[Decimal, Decimal]] = {}
-    for name in issues:
-        pts = points.get(name, [])
+    for name in rec.issues:
+        pts = rec.points.get(name, [])
         if not pts:
             scales[name] = _DEFAULT_SCALE
             continue
@@ -330,112 +372,108 @@ def read_decide(text: str, source: str) -> DecideFile:
             )
             continue
         scales[name] = (low, high)
+    return scales
 
+
+def _rows(rec: _Records, scales: dict[str, tuple[Decimal, Decimal]], bad: _Bad) -> list[DecideRow]:
+    """The #D rows that pass every check, in file order."""
     rows: list[DecideRow] = []
     seen: dict[tuple[str, str], int] = {}
     power_of: dict[str, tuple[Decimal, int]] = {}
-    for number, cells in data:
-        if len(cells) < 6:
-            bad(
-                number,
-                f"#D needs actor, issue, position, salience and power; got {len(cells) - 1} "
-                "value(s)",
-            )
+    for number, cells in rec.data:
+        checked = _row(number, cells, rec, scales, bad)
+        if checked is None:
             continue
-        actor, issue = cells[1], cells[2]
-        ok = True
-        if actor not in actors:
-            bad(number, f"actor {actor!r} is not declared on an #A line")
-            ok = False
-        if issue not in issues:
-            bad(number, f"issue {issue!r} is not declared on a #P line")
-            ok = False
-        values: list[Decimal] = []
-        for label, cell in zip(("position", "salience", "power"), cells[3:6], strict=True):
-            value = _decimal(cell)
-            if value is None:
-                bad(number, f"{label} {cell!r} is not a number")
-                ok = False
-            else:
-                values.append(value)
-        if not ok:
-            continue
-        position, salience, power = values
-        if issue in scales:
-            low, high = scales[issue]
-            where = "its #M points" if issue in points else "the default scale 0-100"
-            if position < low:
-                bad(
-                    number,
-                    f"position {_fmt(position)} of {actor!r} on {issue!r} is below "
-                    f"{_fmt(low)}, the low end of the issue's scale ({where})",
-                )
-                ok = False
-            elif position > high:
-                bad(
-                    number,
-                    f"position {_fmt(position)} of {actor!r} on {issue!r} is above "
-                    f"{_fmt(high)}, the high end of the issue's scale ({where})",
-                )
-                ok = False
-        for label, value in (("salience", salience), ("power", power)):
-            if not Decimal(0) <= value <= Decimal(1):
-                side = "below 0" if value < 0 else "above 1"
-                bad(
-                    number,
-                    f"{label} {_fmt(value)} of {actor!r} on {issue!r} is {side}; decide "
-                    f"reads {label} on a 0-1 scale",
-                )
-                ok = False
-        key = (actor, issue)
+        row, ok = checked
+        key = (row.actor, row.issue)
         if key in seen:
             bad(
                 number,
-                f"a second #D line for {actor!r} on {issue!r} (the first is line {seen[key]})",
+                f"a second #D line for {row.actor!r} on {row.issue!r} (the first is line "
+                f"{seen[key]})",
             )
-            ok = False
+            continue
         if not ok:
             continue
         seen[key] = number
-        if actor in power_of and power_of[actor][0] != power:
-            first, at = power_of[actor]
+        if row.actor in power_of and power_of[row.actor][0] != row.power:
+            first, at = power_of[row.actor]
             bad(
                 number,
-                f"power {_fmt(power)} of {actor!r} differs from {_fmt(first)} on line {at}; "
-                "winset takes one capability per actor, so give the actor the same power on "
-                "every issue",
+                f"power {_fmt(row.power)} of {row.actor!r} differs from {_fmt(first)} on line "
+                f"{at}; winset takes one capability per actor, so give the actor the same power "
+                "on every issue",
             )
             continue
-        power_of.setdefault(actor, (power, number))
-        rows.append(DecideRow(actor, issue, position, salience, power, number))
+        power_of.setdefault(row.actor, (row.power, number))
+        rows.append(row)
+    return rows
 
-    if problems:
-        raise InputError(problems)
-    used_actors = {r.actor for r in rows}
-    used_issues = {r.issue for r in rows}
-    if not rows:
-        raise InputError(Problem(source, "", "the file has no #D lines (actor on issue)"))
-    dropped = [
-        f"actor {a!r} (line {n}) has no #D line and is left out"
-        for a, (_, n) in actors.items()
-        if a not in used_actors
-    ] + [
-        f"issue {i!r} (line {n}) has no #D line and is left out"
-        for i, (_, n) in issues.items()
-        if i not in used_issues
-    ]
-    return DecideFile(
-        source=source,
-        title=title,
-        actors=tuple((a, full) for a, (full, _) in actors.items() if a in used_actors),
-        issues=tuple(
-            DecideIssue(name, label, *scales[name], line, tuple(meanings.get(name, ())))
-            for name, (label, line) in issues.items()
-            if name in used_issues
-        ),
-        rows=tuple(rows),
-        dropped=tuple(dropped),
-    )
+
+def _row(
+    number: int,
+    cells: list[str],
+    rec: _Records,
+    scales: dict[str, tuple[Decimal, Decimal]],
+    bad: _Bad,
+) -> tuple[DecideRow, bool] | None:
+    """One #D line checked on its own, and whether its values are in range.
+
+    None when the line cannot be read (an unknown actor or issue, a value that is not a
+    number); every problem found is reported through ``bad``.
+    """
+    if len(cells) < 6:
+        bad(
+            number,
+            f"#D needs actor, issue, position, salience and power; got {len(cells) - 1} value(s)",
+        )
+        return None
+    actor, issue = cells[1], cells[2]
+    ok = True
+    if actor not in rec.actors:
+        bad(number, f"actor {actor!r} is not declared on an #A line")
+        ok = False
+    if issue not in rec.issues:
+        bad(number, f"issue {issue!r} is not declared on a #P line")
+        ok = False
+    values: list[Decimal] = []
+    for label, cell in zip(("position", "salience", "power"), cells[3:6], strict=True):
+        value = _decimal(cell)
+        if value is None:
+            bad(number, f"{label} {cell!r} is not a number")
+            ok = False
+        else:
+            values.append(value)
+    if not ok:
+        return None
+    position, salience, power = values
+    if issue in scales:
+        low, high = scales[issue]
+        where = "its #M points" if issue in rec.points else "the default scale 0-100"
+        if position < low:
+            bad(
+                number,
+                f"position {_fmt(position)} of {actor!r} on {issue!r} is below "
+                f"{_fmt(low)}, the low end of the issue's scale ({where})",
+            )
+            ok = False
+        elif position > high:
+            bad(
+                number,
+                f"position {_fmt(position)} of {actor!r} on {issue!r} is above "
+                f"{_fmt(high)}, the high end of the issue's scale ({where})",
+            )
+            ok = False
+    for label, value in (("salience", salience), ("power", power)):
+        if not Decimal(0) <= value <= Decimal(1):
+            side = "below 0" if value < 0 else "above 1"
+            bad(
+                number,
+                f"{label} {_fmt(value)} of {actor!r} on {issue!r} is {side}; decide "
+                f"reads {label} on a 0-1 scale",
+            )
+            ok = False
+    return DecideRow(actor, issue, position, salience, power, number), ok
 
 
 def parse_decide(text: str, source: str) -> Scenario:
