@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from checkpoints import chunks_in, kill_once_checkpointed
 from samples import RANGED
 from winset.cli import app
 from winset.draws import BLOCK, DrawSettings, Interrupted, Uncertainty
@@ -185,18 +184,6 @@ def test_interrupted_run_resumes_to_the_uninterrupted_result(tmp_path: Path) -> 
     assert _dump(resumed) == _dump(whole)
 
 
-def _chunks_in(path: Path) -> int:
-    import sqlite3
-
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(path, timeout=1) as con:
-            return int(con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
 def test_killed_process_resumes_to_the_uninterrupted_result(tmp_path: Path) -> None:
     scenario_file = tmp_path / "ranged.yaml"
     import yaml
@@ -209,15 +196,7 @@ def test_killed_process_resumes_to_the_uninterrupted_result(tmp_path: Path) -> N
     ]  # fmt: skip
     cmd = [sys.executable, "-m", "winset", *args, "--store", str(store)]
     env = {**os.environ, "WINSET_STORE": str(store)}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 60
-    while _chunks_in(store) < 5 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
-    saved = _chunks_in(store)
-    assert 5 <= saved < 120
+    assert 5 <= kill_once_checkpointed(cmd, store, 5, timeout=60, env=env) < 120
     assert RunStore(store).list() == []
 
     resumed = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
@@ -229,7 +208,7 @@ def test_killed_process_resumes_to_the_uninterrupted_result(tmp_path: Path) -> N
         check=True,
     )
     assert json.loads(resumed.stdout) == json.loads(whole.stdout)
-    assert _chunks_in(store) == 0  # checkpoints are dropped once the run is complete
+    assert chunks_in(store) == 0  # checkpoints are dropped once the run is complete
 
 
 def test_cli_json_has_the_distribution_contract(tmp_path: Path) -> None:

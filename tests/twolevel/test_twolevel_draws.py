@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from checkpoints import chunks_in, kill_once_checkpointed
 from winset.cli import app
 from winset.draws import DrawSettings
 from winset.scenario.arrays import to_arrays
@@ -103,32 +102,13 @@ def test_two_workers_give_byte_identical_json() -> None:
     assert _cli_draws("--workers", "2") == _cli_draws("--workers", "1", "--chunk-size", "100")
 
 
-def _chunks_in(path: Path) -> int:
-    import sqlite3
-
-    if not path.exists():
-        return 0
-    try:
-        with sqlite3.connect(path, timeout=1) as con:
-            return int(con.execute("SELECT COUNT(*) FROM chunks").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
 @pytest.mark.slow
 def test_killed_twolevel_draws_resume_to_the_uninterrupted_result(tmp_path: Path) -> None:
     store = tmp_path / "runs.sqlite"
     args = ["twolevel", "iraq-2011", "--draws", "2000", "--seed", "8", "--chunk-size", "50",
             "--json"]  # fmt: skip
     cmd = [sys.executable, "-m", "winset", *args, "--store", str(store)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while _chunks_in(store) < 3 and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert proc.returncode == -signal.SIGKILL, "the run finished before it could be killed"
-    assert 3 <= _chunks_in(store) < 40
+    assert 3 <= kill_once_checkpointed(cmd, store, 3, timeout=120) < 40
     assert RunStore(store).list(kind="twolevel-draws") == []
     resumed = subprocess.run(cmd, capture_output=True, text=True, check=True)
     whole = subprocess.run(
@@ -136,4 +116,4 @@ def test_killed_twolevel_draws_resume_to_the_uninterrupted_result(tmp_path: Path
         capture_output=True, text=True, check=True, env={**os.environ},
     )  # fmt: skip
     assert json.loads(resumed.stdout)["draws"] == json.loads(whole.stdout)["draws"]
-    assert _chunks_in(store) == 0
+    assert chunks_in(store) == 0
