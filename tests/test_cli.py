@@ -181,3 +181,31 @@ def test_every_kind_is_stored_listed_and_shown_again(tmp_path: Path, data: Path)
         assert again["run_id"] == r["id"]
     backtest = next(r for r in listed if r["kind"] == "backtest")
     assert backtest["seed"] == 1 and backtest["settings"]["resamples"] == 20
+
+
+def test_output_tables_keep_formulas_as_text(tmp_path: Path) -> None:
+    # an issue named like a formula is written with a leading apostrophe, never as a formula
+    evil = '=HYPERLINK("http://example.invalid","x")'
+    scenario = tmp_path / "evil.yaml"
+    scenario.write_text(
+        json.dumps({
+            "format": "winset/1", "name": "evil",
+            "issues": [{"name": evil, "scale": [0, 100]}],
+            "actors": [
+                {"name": "@A", "capability": 10, "position": {evil: 20}, "salience": {evil: 50}},
+                {"name": "-B", "capability": 5, "position": {evil: 80}, "salience": {evil: 50}},
+            ],
+        })
+    )  # fmt: skip
+    for suffix in ("csv", "xlsx"):
+        out = tmp_path / f"out.{suffix}"
+        result = runner.invoke(app, ["run", str(scenario), "--no-store", "--output", str(out)])
+        assert result.exit_code == 0, result.output
+        if suffix == "csv":
+            assert out.read_text().splitlines()[1].startswith("\"'=HYPERLINK(")
+            continue
+        from openpyxl import load_workbook
+
+        cells = [c.value for ws in load_workbook(out).worksheets for r in ws.iter_rows() for c in r]
+        assert "'" + evil in cells
+        assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in cells)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["InputError", "Problem"]
+__all__ = ["InputError", "Interrupted", "Problem"]
 
 
 @dataclass(frozen=True)
@@ -43,3 +43,14 @@ class InputError(ValueError):
             problems = [problems]
         self.problems: tuple[Problem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Interrupted(RuntimeError):
+    """A run stopped before every chunk was done (its finished chunks are checkpointed)."""
+
+    def __init__(self, done: int, total: int, saved: bool, reason: str) -> None:
+        self.done, self.total, self.saved, self.reason = done, total, saved, reason
+        resume = (
+            "run the same command again to resume" if saved else "nothing was saved (no run store)"
+        )
+        super().__init__(f"{reason}: {done} of {total} chunks finished; {resume}")

@@ -17,7 +17,14 @@ from typing import Any
 
 from winset.errors import InputError, Problem
 
-__all__ = ["check_target", "write_atomic", "write_table"]
+__all__ = [
+    "FORMULA_START",
+    "check_target",
+    "defuse",
+    "defused",
+    "write_atomic",
+    "write_table",
+]
 
 
 def _refuse(path: Path, message: str) -> InputError:
@@ -97,15 +104,34 @@ def check_table_target(path: str | Path) -> Path:
     return check_target(path)
 
 
+# what a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, with a leading apostrophe (shown as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def defused(frame: Any) -> Any:
+    """A copy of a pandas DataFrame with :func:`defuse` applied to its text columns."""
+    frame = frame.copy()
+    for col in frame.columns:
+        if frame[col].dtype == object or str(frame[col].dtype).startswith(("string", "str")):
+            frame[col] = frame[col].map(defuse)
+    return frame
+
+
 def write_table(path: str | Path, sheets: Mapping[str, Any]) -> None:
     """Write tables (pandas DataFrames by name): ``.csv`` the first, ``.xlsx`` a sheet each.
 
-    Text that starts like a formula (``=``, ``+``, ``-``, ``@``) is written as text.
+    Text that starts like a formula (:data:`FORMULA_START`) is written as text (:func:`defuse`).
     """
     path = check_table_target(path)
-    suffix = path.suffix.lower()
-    frames = list(sheets.items())
-    if suffix == ".csv":
+    frames = [(name, defused(frame)) for name, frame in sheets.items()]
+    if path.suffix.lower() == ".csv":
         write_atomic(path, frames[0][1].to_csv(index=False))
         return
     import io
@@ -116,8 +142,4 @@ def write_table(path: str | Path, sheets: Mapping[str, Any]) -> None:
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, frame in frames:
             frame.to_excel(writer, sheet_name=name[:31], index=False)
-            for row in writer.sheets[name[:31]].iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "@")):
-                        cell.data_type = "s"
     write_atomic(path, buf.getvalue())

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import ArrayLike
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
-__all__ = ["clean_units", "fmt", "fmt_range", "quantile_summary"]
+__all__ = ["clean_units", "finite", "fmt", "fmt_range", "fmt_signed", "quantile_summary"]
 
 
 def clean_units(value: float, span: float) -> float:
@@ -29,8 +30,21 @@ def clean_units(value: float, span: float) -> float:
     """
     if not math.isfinite(value):
         return float(value)
+    import numpy as np  # here, not at the top: the formatters are used by every command
+
     decimals = int(12 - np.floor(np.log10(span))) if span > 0 else 12
     return float(np.round(value, decimals))
+
+
+def finite(value: Any) -> Any:
+    """A JSON-ready copy: NaN and infinities (not JSON) become None, in dicts and lists too."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -66,11 +80,18 @@ def fmt_range(low: float, high: float, digits: int = 4) -> str:
     return f"{fmt(low, digits)}–{fmt(high, digits)}"
 
 
+def fmt_signed(value: float, digits: int = 4) -> str:
+    """A difference with its sign: ``+1,234``, ``-0.5``, ``0`` (:func:`fmt` for the number)."""
+    return ("+" if value > 0 else "") + fmt(value, digits)
+
+
 def quantile_summary(values: ArrayLike, span: float) -> dict[str, float]:
     """Mean, p10, p50 and p90 of a sample in an issue's units (cleaned with the scale's span).
 
     Quantiles use NumPy's default (linear) interpolation, the same everywhere in winset.
     """
+    import numpy as np
+
     col = np.asarray(values, dtype=float)
     qs: Sequence[float] = np.quantile(col, [0.1, 0.5, 0.9]).tolist()
     return {

@@ -157,7 +157,7 @@ def forecast_draws(
         workers=settings.workers,
         scheduler=settings.scheduler,
         checkpoints=checkpoints,
-        key=provenance.key() if checkpoints is not None else None,
+        key=provenance.key(),
         progress=progress,
         notice=notice,
     )

@@ -352,7 +352,7 @@ def sensitivity(
         workers=settings.workers,
         scheduler=settings.scheduler,
         checkpoints=checkpoints,
-        key=provenance.key() if checkpoints is not None else None,
+        key=provenance.key(),
         progress=progress,
         notice=notice,
     )

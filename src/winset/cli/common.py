@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import math
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -19,8 +18,9 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from winset.errors import InputError, Problem
+from winset.errors import InputError, Interrupted, Problem
 from winset.limits import quote
+from winset.numbers import finite
 
 __all__ = [
     "ChunkOption",
@@ -92,8 +92,6 @@ def handles_input_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from winset.draws.engine import Interrupted
-
         try:
             return func(*args, **kwargs)
         except InputError as exc:
@@ -110,20 +108,9 @@ def handles_input_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _finite(value: Any) -> Any:
-    """NaN and infinities are not JSON: they are written as null."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
 def print_json(data: Any) -> None:
     """Print one JSON object to stdout (plain, never wrapped or coloured; no NaN)."""
-    sys.stdout.write(json.dumps(_finite(data), indent=2, allow_nan=False) + "\n")
+    sys.stdout.write(json.dumps(finite(data), indent=2, allow_nan=False) + "\n")
 
 
 def printable(text: object) -> str:

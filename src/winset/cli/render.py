@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from winset.numbers import fmt, fmt_range
+from winset.numbers import fmt, fmt_range, fmt_signed
 from winset.results import Result, RunResult
 
 if TYPE_CHECKING:  # the result types are used for annotations only: a command loads its own
@@ -38,11 +38,6 @@ def point(values: dict[str, float] | None) -> str:
     if values is None:
         return "—"
     return ", ".join(f"{safe(k)} {fmt(v)}" for k, v in values.items())
-
-
-def signed(value: float) -> str:
-    """A difference with its sign: ``+1,234``, ``-0.5``, ``0``."""
-    return ("+" if value > 0 else "") + fmt(value)
 
 
 def fit_table(
@@ -343,7 +338,7 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
         render_twolevel(console, twolevel_other, f"{name}: what if {title}")
         console.print(
             "difference: "
-            + ", ".join(f"{safe(k)} {signed(v)}" for k, v in diff["outcome"].items())
+            + ", ".join(f"{safe(k)} {fmt_signed(v)}" for k, v in diff["outcome"].items())
             + f"; P(ratify) {diff['p_ratify']:+.3f}"
         )
         return
@@ -353,7 +348,7 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
                 safe(issue),
                 fmt(value),
                 fmt(other.forecast[issue]),
-                signed(other.forecast[issue] - value),
+                fmt_signed(other.forecast[issue] - value),
                 safe(base.units.get(issue, "")),
             ]
             for issue, value in base.forecast.items()
@@ -366,7 +361,7 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
             numeric={1, 2, 3},
         )
         if "mean" in diff:
-            shifts = ", ".join(f"{safe(k)} {signed(v)}" for k, v in diff["mean"].items())
+            shifts = ", ".join(f"{safe(k)} {fmt_signed(v)}" for k, v in diff["mean"].items())
             console.print(f"mean over the draws moves by: {shifts}")
 
 

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.draws.uncertainty import check_distribution
-from winset.errors import InputError, Problem
+from winset.errors import InputError, Interrupted, Problem
 from winset.limits import limit
 from winset.models.base import Model
 from winset.seeds import check_seed, resolve_seed
@@ -86,17 +86,6 @@ class Checkpoints(Protocol):
     def put_chunk(self, key: str, chunk: int, payload: bytes) -> None:
         """Keep one finished chunk."""
         ...
-
-
-class Interrupted(RuntimeError):
-    """A run stopped before every chunk was done (its finished chunks are checkpointed)."""
-
-    def __init__(self, done: int, total: int, saved: bool, reason: str) -> None:
-        self.done, self.total, self.saved, self.reason = done, total, saved, reason
-        resume = (
-            "run the same command again to resume" if saved else "nothing was saved (no run store)"
-        )
-        super().__init__(f"{reason}: {done} of {total} chunks finished; {resume}")
 
 
 def block_rng(seed: int, block: int, stream: int = 0) -> np.random.Generator:

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from winset.errors import InputError, Problem
+from winset.files import FORMULA_START
 from winset.scenario.schema import Estimate, Scenario
 
 __all__ = [
@@ -97,10 +98,10 @@ def _value_cells(est: Estimate | None) -> list[Any]:
 
 
 def _append(sheet: Any, row: list[Any]) -> None:
-    """Add a row; text that starts with ``=`` stays text (never a formula)."""
+    """Add a row; text that starts like a formula stays text, as it was (it must read back)."""
     sheet.append(row)
     for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
             cell.data_type = "s"
 
 

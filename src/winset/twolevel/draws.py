@@ -242,7 +242,7 @@ def twolevel_draws(
         workers=draws.workers,
         scheduler=draws.scheduler,
         checkpoints=checkpoints,
-        key=provenance.key() if checkpoints is not None else None,
+        key=provenance.key(),
         progress=progress,
         notice=notice,
     )

@@ -23,9 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from winset import study as services
 from winset.errors import InputError, Problem
 from winset.models.registry import model_infos
+from winset.numbers import finite
 from winset.results import Result
 from winset.study import load_result
-from winset.web.exports import finite
 from winset.web.jobs import Job
 from winset.web.work import Workbench, levers_of
 

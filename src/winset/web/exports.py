@@ -8,27 +8,15 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from winset.files import defuse, defused
+from winset.numbers import finite
 from winset.results import Result
 
-__all__ = ["attachment", "finite", "to_csv", "to_json", "to_xlsx"]
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def finite(value: Any) -> Any:
-    """NaN and infinities are not JSON: they become null (as in ``winset ... --json``)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
+__all__ = ["attachment", "to_csv", "to_json", "to_xlsx"]
 
 
 def attachment(name: str) -> dict[str, str]:
@@ -37,18 +25,8 @@ def attachment(name: str) -> dict[str, str]:
     return {"content-disposition": f'attachment; filename="{safe}"'}
 
 
-def _defuse(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA):
-        return "'" + value
-    return value
-
-
 def _frame(result: Result) -> Any:
-    table = result.to_frame()
-    for col in table.columns:
-        if table[col].dtype == object or str(table[col].dtype).startswith(("string", "str")):
-            table[col] = table[col].map(_defuse)
-    return table
+    return defused(result.to_frame())
 
 
 def to_json(results: Sequence[Result]) -> str:
@@ -94,7 +72,7 @@ def to_xlsx(results: Sequence[Result], labels: Sequence[str] | None = None) -> b
                     "sheet": sheet,
                     "run_id": r.run_id,
                     **{
-                        k: _defuse(json.dumps(v) if isinstance(v, dict) else v)
+                        k: defuse(json.dumps(v) if isinstance(v, dict) else v)
                         for k, v in prov.items()
                     },
                 }
