@@ -45,6 +45,15 @@ __all__ = [
 MIN_PREFIX = 4
 """The shortest run id prefix ``winset show`` accepts."""
 
+# keys are lowercase hex, so the keys that start with p are exactly those in [p, p + "g"): a
+# range the primary key's index answers (substr() would read every row)
+_PREFIX = "key >= ? AND key < ?"
+
+
+def _prefix_range(prefix: str) -> tuple[str, str]:
+    return prefix, prefix + "g"
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     key TEXT PRIMARY KEY,
@@ -249,7 +258,7 @@ class RunStore:
             if con is None:
                 return None
             rows = con.execute(
-                "SELECT * FROM runs WHERE substr(key, 1, ?) = ? LIMIT 2", (len(key), key)
+                f"SELECT * FROM runs WHERE {_PREFIX} LIMIT 2", _prefix_range(key)
             ).fetchall()
         if len(rows) != 1:
             return None
@@ -262,7 +271,7 @@ class RunStore:
             if con is None:
                 return 0
             row = con.execute(
-                "SELECT count(*) FROM runs WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+                f"SELECT count(*) FROM runs WHERE {_PREFIX}", _prefix_range(prefix)
             ).fetchone()
         return int(row[0])
 
@@ -298,7 +307,7 @@ class RunStore:
                 "SELECT coalesce(sum(length(payload)), 0) FROM chunks WHERE run_key = ?", (key,)
             ).fetchone()[0]
             con.execute("DELETE FROM chunks WHERE run_key = ?", (key,))
-        if freed > 1_000_000:  # give the checkpoints' space back (executescript runs it whole)
+        if freed:  # give the checkpoints' space back (executescript runs it whole)
             with self._connect(write=True) as con:
                 if con is not None:
                     con.executescript("PRAGMA incremental_vacuum;")
