@@ -246,12 +246,11 @@ def search(
     from winset.twolevel.search import search as run_search
 
     scenario = study.prepared().scenario
-    budget = 20_000 if str(lever).strip().lower() == "position" else 4_000
     return _cached(
         store,
-        search_provenance(scenario, path, str(lever).strip().lower(), budget),
+        search_provenance(scenario, path, lever),
         Strategy,
-        lambda: run_search(scenario, path, lever=lever, grid_points=budget),
+        lambda: run_search(scenario, path, lever=lever),
     )
 
 

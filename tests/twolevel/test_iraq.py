@@ -200,3 +200,24 @@ def test_cli_search_by_salience() -> None:
         app, ["twolevel", "iraq-2011", "--search", "parliament", "--search-by", "x"]
     )
     assert bad.exit_code == 2 and "not one of position, salience" in bad.output
+
+
+@pytest.mark.parametrize("asked", [" Executive ", "EXECUTIVE", "executive"])
+def test_search_path_in_any_case_is_the_same_search(iraq, asked, tmp_path) -> None:
+    from winset.store import RunStore
+    from winset.study import Study
+    from winset.study import search as search_service
+    from winset.twolevel.search import search_provenance
+
+    expected = search(iraq, "executive")
+    assert expected.path == "executive"
+    strategy = search(iraq, asked, lever=" Position ")
+    assert strategy.to_dict() == expected.to_dict()
+    assert strategy.provenance.key() == expected.provenance.key()
+    assert search_provenance(iraq, asked).key() == expected.provenance.key()
+    # the run store finds the result under any spelling of the name
+    store = RunStore(tmp_path / "runs.sqlite")
+    first = search_service(Study(iraq), "executive", store=store)
+    again = search_service(Study(iraq), asked, "POSITION", store=store)
+    assert not first.cached and again.cached
+    assert again.result.to_dict() == first.result.to_dict() == expected.to_dict()

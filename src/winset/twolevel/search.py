@@ -37,7 +37,15 @@ from winset.twolevel.winsets import agreement_set, grid, prefers
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LEVERS", "BlocMove", "Strategy", "pair_for", "search", "search_provenance"]
+__all__ = [
+    "GRID_POINTS",
+    "LEVERS",
+    "BlocMove",
+    "Strategy",
+    "pair_for",
+    "search",
+    "search_provenance",
+]
 
 FloatArray = NDArray[np.float64]
 _MARGIN = 1e-6  # how far inside the half-space a moved bloc lands
@@ -289,14 +297,50 @@ def _salience_costs(
     return cost, np.where(already[..., None], w, new)
 
 
-def search_provenance(scenario: Scenario, path: str, lever: str, budget: int) -> Provenance:
-    """The provenance of a strategy search."""
-    return Provenance(
-        kind="search",
-        scenario=scenario.name,
-        input_hash=input_hash(scenario),
-        settings={"path": path, "lever": lever, "grid": budget},
-    )
+GRID_POINTS = {"position": 20_000, "salience": 4_000}
+"""The default number of candidate agreements per lever."""
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A search's settings as given, resolved once: every caller sees the same ones."""
+
+    pair: tuple[PathArrays, ...]  # the path with the other sides' open (or first) paths
+    path: str  # the path's own name, whatever the case and spaces it was asked by
+    lever: str
+    budget: int  # candidate agreements
+
+    @classmethod
+    def of(cls, problem: TwoLevel, path: str, lever: str, grid_points: int | None) -> _Request:
+        """The request; an unknown lever or path is an :class:`InputError`."""
+        lever = str(lever).strip().lower()
+        if lever not in LEVERS:
+            raise InputError(
+                Problem("", "search_by", f"{lever!r} is not one of position, salience")
+            )
+        pair = pair_for(problem, path)
+        name = next(p.name for p in pair if _same_path(p.name, path))
+        return cls(pair, name, lever, grid_points or GRID_POINTS[lever])
+
+    def provenance(self, scenario: Scenario) -> Provenance:
+        """The provenance of this search of ``scenario``."""
+        return Provenance(
+            kind="search",
+            scenario=scenario.name,
+            input_hash=input_hash(scenario),
+            settings={"path": self.path, "lever": self.lever, "grid": self.budget},
+        )
+
+
+def search_provenance(
+    scenario: Scenario, path: str, lever: str = "position", grid_points: int | None = None
+) -> Provenance:
+    """The provenance of :func:`search` with these arguments (the run store's key).
+
+    The path and the lever are resolved as the search resolves them, so any case of a name
+    gives the same provenance.
+    """
+    return _Request.of(build(scenario), path, lever, grid_points).provenance(scenario)
 
 
 def search(
@@ -306,16 +350,13 @@ def search(
 
     The path is combined with the other sides' open paths (their first path if none is open).
     ``lever`` is ``position`` (move ideal points) or ``salience`` (change salience weights).
-    Path names and levers are matched without regard to case.
+    Path names and levers are matched without regard to case or surrounding spaces;
+    ``grid_points`` candidate agreements are tried (default :data:`GRID_POINTS` of the lever).
     """
-    lever = str(lever).strip().lower()
-    if lever not in LEVERS:
-        raise InputError(Problem("", "search_by", f"{lever!r} is not one of position, salience"))
     problem: TwoLevel = build(scenario)
-    pair = pair_for(problem, path)
-    path = next(p.name for p in pair if p.name.lower() == path.lower())
-    budget = grid_points or (20_000 if lever == "position" else 4_000)
-    prov = search_provenance(scenario, path, lever, budget)
+    request = _Request.of(problem, path, lever, grid_points)
+    pair, lever, budget = request.pair, request.lever, request.budget
+    prov = request.provenance(scenario)
     q = problem.reversion
     lo, hi = problem.box(pair)
     open_alone = tuple(
@@ -418,7 +459,7 @@ def pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
     pair = []
     found = False
     for side in problem.sides:
-        match = [p for p in side.paths if p.name.lower() == path.strip().lower()]
+        match = [p for p in side.paths if _same_path(p.name, path)]
         if match:
             pair.append(match[0])
             found = True
@@ -429,6 +470,11 @@ def pair_for(problem: TwoLevel, path: str) -> tuple[PathArrays, ...]:
         known = ", ".join(p.name for s in problem.sides for p in s.paths)
         raise InputError(Problem("", "search", f"unknown path {path!r} (paths: {known})"))
     return tuple(pair)
+
+
+def _same_path(name: str, asked: str) -> bool:
+    """Whether the path ``name`` is the one ``asked`` for (any case, spaces around ignored)."""
+    return name.lower() == asked.strip().lower()
 
 
 def _works(problem: TwoLevel, path: PathArrays) -> bool:
