@@ -209,3 +209,14 @@ def test_output_tables_keep_formulas_as_text(tmp_path: Path) -> None:
         cells = [c.value for ws in load_workbook(out).worksheets for r in ws.iter_rows() for c in r]
         assert "'" + evil in cells
         assert not any(isinstance(v, str) and v.startswith(("=", "+", "-", "@")) for v in cells)
+
+
+def test_report_reads_tables_with_the_table_options(tmp_path: Path, data: Path) -> None:
+    out = tmp_path / "r.html"
+    table = str(data / "tables/one_issue.csv")
+    args = ["report", table, "--no-store", "--seed", "0", "-o", str(out), "--issue", "delay"]
+    result = runner.invoke(app, [*args, "--scale", "0:10"])
+    assert result.exit_code == 2 and "is above 10" in result.stderr and not out.exists()
+    result = runner.invoke(app, [*args, "--scale", "0:100", "--unit", "days"])
+    assert result.exit_code == 0, result.output
+    assert "delay" in out.read_text() and "days" in out.read_text()

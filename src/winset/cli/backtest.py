@@ -9,6 +9,7 @@ import typer
 
 from winset.cli.common import (
     JsonOption,
+    NoStoreOption,
     OutputOption,
     SeedOption,
     StoreOption,
@@ -48,7 +49,7 @@ def backtest(
     json_out: JsonOption = False,
     output: OutputOption = None,
     store: StoreOption = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Every model's errors on real decisions, with intervals; the best model."""
     from winset import study as services

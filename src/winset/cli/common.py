@@ -195,6 +195,7 @@ StoreOption = Annotated[
     Path | None,
     typer.Option("--store", help="Run store (SQLite file). Default: user data dir."),
 ]
+NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")]
 SeedOption = Annotated[
     int | None, typer.Option("--seed", help="Random seed (default: drawn, recorded, printed).")
@@ -245,6 +246,23 @@ OutputOption = Annotated[
 ]
 
 
+def table_options(
+    sheet: str | None = None,
+    scale: str | None = None,
+    unit: str | None = None,
+    issue: str | None = None,
+) -> Any:
+    """The ``--sheet/--scale/--unit/--issue`` options as the table reader takes them."""
+    from winset.scenario.tables import TableOptions, parse_scale
+
+    return TableOptions(
+        sheet=sheet,
+        scale=parse_scale(scale, "--scale") if scale is not None else None,
+        unit=unit,
+        issue=issue,
+    )
+
+
 def read_input(
     spec: str,
     sheet: str | None = None,
@@ -254,18 +272,21 @@ def read_input(
 ) -> Any:
     """Read a scenario for a command: print the reader's notices on stderr, return it."""
     from winset.scenario.load import read_scenario
-    from winset.scenario.tables import TableOptions, parse_scale
 
-    options = TableOptions(
-        sheet=sheet,
-        scale=parse_scale(scale, "--scale") if scale is not None else None,
-        unit=unit,
-        issue=issue,
-    )
-    loaded = read_scenario(spec, options)
+    loaded = read_scenario(spec, table_options(sheet, scale, unit, issue))
     for notice in loaded.notices:
         say(f"{spec}: {notice}")
     return loaded.scenario
+
+
+def check_draw_options(draws: int | None, **given: tuple[Any, Any]) -> None:
+    """Refuse draw options (``--flag-name=(value, default)``) given without ``--draws``."""
+    if draws is not None:
+        return
+    for name, (value, default) in given.items():
+        if value != default:
+            flag = "--" + name.replace("_", "-")
+            raise InputError(Problem("", flag, "only applies with --draws N"))
 
 
 def check_outputs(table: Path | None = None, page: Path | None = None) -> None:

@@ -9,14 +9,20 @@ from typing import Annotated
 import typer
 
 from winset.cli.common import (
+    IssueOption,
+    NoStoreOption,
     RemoveOption,
+    ScaleOption,
     ScenarioArgument,
     SeedOption,
     SetOption,
+    SheetOption,
     StoreOption,
+    UnitOption,
     err_console,
     handles_input_errors,
     open_store,
+    read_input,
     say,
 )
 
@@ -48,8 +54,12 @@ def report(
     ] = False,
     set_: SetOption = None,
     remove: RemoveOption = None,
+    sheet: SheetOption = None,
+    scale: ScaleOption = None,
+    unit: UnitOption = None,
+    issue: IssueOption = None,
     store: StoreOption = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Write a self-contained report to brief from (HTML that works offline, or PDF).
 
@@ -81,7 +91,7 @@ def report(
                 )
             )
     levers = Levers(values=tuple(parse_set(s) for s in set_ or ()), remove=tuple(remove or ()))
-    the_study = services.Study(scenario, levers=levers)
+    the_study = services.Study(read_input(scenario, sheet, scale, unit, issue), levers=levers)
     from winset.files import check_target
 
     check_target(output)

@@ -12,6 +12,7 @@ from winset.cli.common import (
     IssueOption,
     JsonOption,
     ModelOption,
+    NoStoreOption,
     OutputOption,
     ParamOption,
     RemoveOption,
@@ -26,6 +27,7 @@ from winset.cli.common import (
     UnitOption,
     VariantOption,
     WorkersOption,
+    check_draw_options,
     check_outputs,
     console,
     handles_input_errors,
@@ -37,7 +39,6 @@ from winset.cli.common import (
     say,
     write_output,
 )
-from winset.errors import InputError, Problem
 
 __all__ = ["run"]
 
@@ -67,7 +68,7 @@ def run(
     unit: UnitOption = None,
     issue: IssueOption = None,
     store: StoreOption = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Forecast the outcome of a scenario with one model (with --draws: its distribution)."""
     from winset import study as services
@@ -75,15 +76,13 @@ def run(
     from winset.draws import DrawSettings
     from winset.scenario.levers import Levers, parse_set
 
-    if draws is None:
-        for name, value, default in (
-            ("--distribution", distribution, "uniform"),
-            ("--workers", workers, 1),
-            ("--scheduler", scheduler, None),
-            ("--chunk-size", chunk_size, None),
-        ):
-            if value != default:
-                raise InputError(Problem("", name, "only applies with --draws N"))
+    check_draw_options(
+        draws,
+        distribution=(distribution, "uniform"),
+        workers=(workers, 1),
+        scheduler=(scheduler, None),
+        chunk_size=(chunk_size, None),
+    )
     check_outputs(output)
     levers = Levers(values=tuple(parse_set(s) for s in set_ or ()), remove=tuple(remove or ()))
     the_study = services.Study(

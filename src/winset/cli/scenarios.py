@@ -16,6 +16,7 @@ from winset.cli.common import (
     console,
     handles_input_errors,
     print_json,
+    table_options,
 )
 
 __all__ = ["models", "scenarios", "validate"]
@@ -34,15 +35,8 @@ def validate(
     """Check a scenario file; exit 0 if valid, else 2 with one line per problem."""
     from winset.cli.render import safe
     from winset.scenario.load import read_scenario
-    from winset.scenario.tables import TableOptions, parse_scale
 
-    options = TableOptions(
-        sheet=sheet,
-        scale=parse_scale(scale, "--scale") if scale is not None else None,
-        unit=unit,
-        issue=issue,
-    )
-    loaded = read_scenario(file, options)
+    loaded = read_scenario(file, table_options(sheet, scale, unit, issue))
     scenario = loaded.scenario
     console.print(
         f"{safe(file)}: valid scenario {safe(repr(scenario.name))}: {len(scenario.actors)} "

@@ -10,6 +10,7 @@ from winset.cli.common import (
     IssueOption,
     JsonOption,
     ModelOption,
+    NoStoreOption,
     OutputOption,
     ParamOption,
     RoundsOption,
@@ -60,7 +61,7 @@ def sensitivity(
     unit: UnitOption = None,
     issue: IssueOption = None,
     store: StoreOption = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Which inputs move the forecast most: one-at-a-time swings, Sobol indices."""
     from winset import study as services

@@ -12,6 +12,7 @@ from winset.cli.common import (
     IssueOption,
     JsonOption,
     ModelOption,
+    NoStoreOption,
     OutputOption,
     ParamOption,
     RemoveOption,
@@ -25,6 +26,7 @@ from winset.cli.common import (
     UnitOption,
     VariantOption,
     WorkersOption,
+    check_draw_options,
     check_outputs,
     console,
     handles_input_errors,
@@ -86,7 +88,7 @@ def twolevel(
     unit: UnitOption = None,
     issue: IssueOption = None,
     store: StoreOption = None,
-    no_store: Annotated[bool, typer.Option("--no-store", help="Do not use the run store.")] = False,
+    no_store: NoStoreOption = False,
 ) -> None:
     """Per ratification path: can a deal be ratified, which, how likely; and the outcome."""
     from winset import study as services
@@ -99,8 +101,15 @@ def twolevel(
     check_outputs(output)
     if search is None and search_by != "position":
         raise InputError(Problem("", "--search-by", "only applies with --search PATH"))
-    if draws is None and (seed is not None or distribution != "uniform" or workers != 1):
-        raise InputError(Problem("", "--draws", "--seed, --distribution and --workers need it"))
+    if draws is None and seed is not None:  # the analysis itself draws nothing
+        raise InputError(Problem("", "--seed", "only applies with --draws N"))
+    check_draw_options(
+        draws,
+        distribution=(distribution, "uniform"),
+        workers=(workers, 1),
+        scheduler=(scheduler, None),
+        chunk_size=(chunk_size, None),
+    )
     levers = Levers(
         force_paths=tuple(path or ()),
         values=tuple(parse_set(s) for s in set_ or ()),
