@@ -169,10 +169,7 @@ class RunStore:
             raise self._problem(sqlite3.DatabaseError(f"database disk image is malformed: {row}"))
 
     def create(self) -> None:
-        """Create the store's file and tables now (a server does this before it serves)."""
-        self._create()
-
-    def _create(self) -> None:
+        """Create the store's file and tables (a server does this before it serves)."""
         if self._ready:
             return
         try:
@@ -214,7 +211,7 @@ class RunStore:
     def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection | None]:
         """A connection; None to read a store that does not exist, or to write a read-only one."""
         if write:
-            self._create()
+            self.create()
             if self._read_only:
                 yield None
                 return

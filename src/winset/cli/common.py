@@ -113,13 +113,13 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(finite(data), indent=2, allow_nan=False) + "\n")
 
 
-def printable(text: object) -> str:
-    """Text for the terminal with control characters shown as escapes.
+def printable(text: object, keep: str = " \t") -> str:
+    """Text for the terminal with control characters (but those in ``keep``) shown as escapes.
 
     User text (actor names, file names) can then never move the cursor or retitle the window.
     """
     return "".join(
-        ch if ch.isprintable() or ch in " \t" else ch.encode("unicode_escape").decode("ascii")
+        ch if ch.isprintable() or ch in keep else ch.encode("unicode_escape").decode("ascii")
         for ch in str(text)
     )
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from winset.cli.common import printable
 from winset.numbers import fmt, fmt_range, fmt_signed
 from winset.results import Result, RunResult
 
@@ -25,12 +26,8 @@ __all__ = ["fit_table", "render", "safe"]
 
 
 def safe(text: object) -> str:
-    """User text for the terminal: markup escaped, control characters shown as escapes."""
-    out = "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in str(text)
-    )
-    return escape(out)
+    """User text in a table: markup escaped, control characters (tabs too) as escapes."""
+    return escape(printable(text, keep=" "))
 
 
 def point(values: dict[str, float] | None) -> str:

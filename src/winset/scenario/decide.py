@@ -99,13 +99,6 @@ class DecideFile:
     rows: tuple[DecideRow, ...]
     dropped: tuple[str, ...] = ()
 
-    def power(self, actor: str) -> Decimal:
-        """The actor's power (the same on every issue: the reader checks that)."""
-        for row in self.rows:
-            if row.actor == actor:
-                return row.power
-        raise KeyError(actor)
-
     def to_scenario(self) -> Scenario:
         """The winset scenario: power as capability, salience x 100, the #M scale per issue."""
         notes = [

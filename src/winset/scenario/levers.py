@@ -11,7 +11,6 @@ the source it is x_own = (x - s x_source) / (1 - s), kept on the scale.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -233,7 +232,7 @@ def apply_levers(scenario: Scenario, levers: Levers) -> Scenario:
     """
     if not levers:
         return scenario
-    data = copy.deepcopy(scenario.model_dump(mode="json", exclude_none=True))
+    data = scenario.model_dump(mode="json", exclude_none=True)  # new plain dicts and lists
     for name in levers.remove:
         _remove(data, name)
     for change in levers.values:

@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from winset.errors import InputError, Problem
-from winset.limits import limit, over_limit, quote
+from winset.limits import limit, over_limit
 from winset.scenario.tables import Cell, Grid, Numbers
 
 __all__ = ["Workbook", "csv_grid", "read_bytes", "read_text", "read_workbook"]
@@ -135,11 +135,10 @@ def _decimal_comma(text: str) -> bool:
 
 
 class Workbook:
-    """The sheets of a workbook by name, as grids; ``notices`` says what was left out."""
+    """The sheets of a workbook by name, as grids."""
 
-    def __init__(self, sheets: dict[str, Grid], source: str) -> None:
+    def __init__(self, sheets: dict[str, Grid]) -> None:
         self.sheets = sheets
-        self.source = source
 
     def find(self, name: str) -> tuple[str, Grid] | None:
         """The sheet called ``name`` (any case), or None."""
@@ -166,13 +165,13 @@ def read_workbook(path: Path, notices: list[str]) -> Workbook:
     """Every sheet of an ``.xlsx``/``.xlsm`` or ``.ods`` workbook, within the limits."""
     source = str(path)
     suffix = path.suffix.lower()
-    read_bytes(path)  # size and kind checks
+    raw = io.BytesIO(read_bytes(path))  # size and kind checks; what is checked is what is read
     if suffix == ".ods":
-        return _read_ods(path, source)
+        return _read_ods(raw, source)
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(raw, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many unrelated types for broken files
         raise InputError(Problem(source, "", "is not a readable .xlsx workbook")) from None
     sheets: dict[str, Grid] = {}
@@ -212,10 +211,10 @@ def read_workbook(path: Path, notices: list[str]) -> Workbook:
             sheets[str(ws.title)] = grid
     finally:
         book.close()
-    return Workbook(sheets, source)
+    return Workbook(sheets)
 
 
-def _read_ods(path: Path, source: str) -> Workbook:
+def _read_ods(raw: io.BytesIO, source: str) -> Workbook:
     try:
         import odf  # noqa: F401
     except ImportError:
@@ -230,7 +229,7 @@ def _read_ods(path: Path, source: str) -> Workbook:
     import pandas as pd
 
     try:
-        frames = pd.read_excel(path, sheet_name=None, header=None, engine="odf", dtype=object)
+        frames = pd.read_excel(raw, sheet_name=None, header=None, engine="odf", dtype=object)
     except Exception:  # odfpy and pandas raise many types for broken files
         raise InputError(Problem(source, "", "is not a readable .ods workbook")) from None
     sheets: dict[str, Grid] = {}
@@ -244,9 +243,4 @@ def _read_ods(path: Path, source: str) -> Workbook:
                 cells.pop()
             grid.append(cells)
         sheets[str(name)] = grid
-    return Workbook(sheets, source)
-
-
-def describe(value: object) -> str:
-    """A cell for a message (quoted, cut to 80 characters)."""
-    return quote(value)
+    return Workbook(sheets)
