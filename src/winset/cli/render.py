@@ -345,7 +345,7 @@ def render_comparison(console: Console, comparison: Comparison) -> None:
                 safe(issue),
                 fmt(value),
                 fmt(other.forecast[issue]),
-                fmt_signed(other.forecast[issue] - value),
+                fmt_signed(diff["forecast"][issue]),
                 safe(base.units.get(issue, "")),
             ]
             for issue, value in base.forecast.items()
