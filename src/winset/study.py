@@ -222,12 +222,16 @@ def twolevel_draws(
     notice: Notice | None = None,
 ) -> Done[TwoLevelDraws]:
     """The probability of agreement per path over draws of the uncertain inputs."""
-    from winset.twolevel.draws import TwoLevelDraws, twolevel_draws_provenance
+    from winset.twolevel.draws import (
+        MAX_TWOLEVEL_DRAWS,
+        TwoLevelDraws,
+        twolevel_draws_provenance,
+    )
     from winset.twolevel.draws import twolevel_draws as run_twolevel_draws
 
     prepared = study.prepared()
     checked = settings.checked()
-    drawn = draw_settings.checked(max_draws=1_000_000)
+    drawn = draw_settings.checked(max_draws=MAX_TWOLEVEL_DRAWS)
     return _cached(
         store,
         twolevel_draws_provenance(prepared, checked, drawn),

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from winset.analysis.sensitivity import SensitivitySettings
 from winset.cli import app
+from winset.errors import InputError
 from winset.models.runner import run
 from winset.scenario.load import build_scenario, load_scenario
 from winset.study import Study
@@ -126,3 +127,11 @@ def test_cli_sensitivity_json_and_errors() -> None:
     assert "--samples: must be a power of two, not 100" in bad.stderr
     unknown = runner.invoke(app, ["sensitivity", "eu-emissions-1994", "--model", "oracle"])
     assert unknown.exit_code == 2 and "Traceback" not in unknown.stderr
+
+
+def test_setting_max_samples_lowers_the_cap(monkeypatch) -> None:
+    assert SensitivitySettings(samples=128).checked(uncertain=False).samples == 128
+    monkeypatch.setenv("WINSET_MAX_SAMPLES", "64")
+    assert SensitivitySettings(samples=64).checked(uncertain=False).samples == 64
+    with pytest.raises(InputError, match=r"128 samples; the limit is 64 \(set WINSET_MAX_SAMPLES"):
+        SensitivitySettings(samples=128).checked(uncertain=False)

@@ -215,3 +215,13 @@ def test_the_median_error_lies_within_its_interval_even_with_one_proposal() -> N
     _, _, mdae, ci = scores(errors, proposal, 50, seed=1)
     assert mdae == pytest.approx(float(np.median(errors)))
     assert ci["mdae"][0] <= mdae <= ci["mdae"][1]
+
+
+def test_setting_max_resamples_lowers_the_cap(monkeypatch) -> None:
+    assert BacktestSettings(resamples=5_000).checked(False).resamples == 5_000
+    monkeypatch.setenv("WINSET_MAX_RESAMPLES", "1000")
+    assert BacktestSettings(resamples=1_000).checked(False).resamples == 1_000
+    with pytest.raises(InputError, match=r"5,000 resamples; the limit is 1,000 \(set WINSET_MAX_R"):
+        BacktestSettings(resamples=5_000).checked(False)
+    with pytest.raises(InputError, match=r"must be between 1 and 1,000, not 0"):
+        BacktestSettings(resamples=0).checked(False)

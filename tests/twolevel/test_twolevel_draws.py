@@ -117,3 +117,18 @@ def test_killed_twolevel_draws_resume_to_the_uninterrupted_result(tmp_path: Path
     )  # fmt: skip
     assert json.loads(resumed.stdout)["draws"] == json.loads(whole.stdout)["draws"]
     assert chunks_in(store) == 0
+
+
+def test_twolevel_draws_have_their_own_cap_and_the_limit_lowers_it(monkeypatch) -> None:
+    from winset.errors import InputError
+    from winset.twolevel.draws import MAX_TWOLEVEL_DRAWS
+
+    def run(n: int) -> Any:
+        settings = DrawSettings(n, seed=1)
+        return draws_service(Study("iraq-2011"), TwoLevelSettings(), settings)
+
+    with pytest.raises(InputError, match=r"must be between 1 and 1,000,000, not 1,000,001"):
+        run(MAX_TWOLEVEL_DRAWS + 1)
+    monkeypatch.setenv("WINSET_MAX_DRAWS", "100")
+    with pytest.raises(InputError, match=r"200 draws; the limit is 100 \(set WINSET_MAX_DRAWS"):
+        run(200)

@@ -29,7 +29,7 @@ from winset.draws.engine import BLOCK, RANDOM_STREAM, Checkpoints, chunk_size_fo
 from winset.draws.engine import workers_model as _workers_model
 from winset.draws.uncertainty import Uncertainty, solve_rows
 from winset.errors import InputError, Problem
-from winset.limits import limit
+from winset.limits import limit, over_limit
 from winset.models.base import Model
 from winset.models.runner import Prepared, check_memory
 from winset.numbers import clean_units
@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 DEFAULT_STEP = 0.1
-MAX_SAMPLES = 65_536
 
 FloatArray = NDArray[np.float64]
 
@@ -75,8 +74,8 @@ class SensitivitySettings:
         s = self.samples
         if isinstance(s, bool) or not isinstance(s, int) or s < 2 or s & (s - 1):
             raise InputError(Problem("", "samples", f"must be a power of two, not {s!r}"))
-        if s > MAX_SAMPLES:
-            raise InputError(Problem("", "samples", f"{s:,} is above the limit of {MAX_SAMPLES:,}"))
+        if s > limit("WINSET_MAX_SAMPLES"):
+            raise over_limit("", "samples", f"{s:,} samples", "WINSET_MAX_SAMPLES")
         check_seed(self.seed)
         uses_seed = self.sobol and uncertain
         return replace(self, seed=resolve_seed(self.seed) if uses_seed else None)

@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from winset.backtest.deu import DeuData
 from winset.backtest.models import FITTED, describe, fit, fixed_forecasts, predict
 from winset.errors import InputError, Problem
+from winset.limits import limit, over_limit
 from winset.models.registry import model_names
 from winset.results import Provenance, Result, frame
 from winset.seeds import check_seed, resolve_seed
@@ -43,8 +44,6 @@ __all__ = [
     "scores",
 ]
 
-MAX_RESAMPLES = 100_000
-
 FloatArray = NDArray[np.float64]
 
 
@@ -61,11 +60,11 @@ class BacktestSettings:
         """A validated copy with the seed resolved."""
         if has_train and self.cv:
             raise InputError(Problem("", "cv", "use --fit TRAIN.csv or --cv, not both"))
-        r = self.resamples
-        if isinstance(r, bool) or not isinstance(r, int) or not 1 <= r <= MAX_RESAMPLES:
-            raise InputError(
-                Problem("", "resamples", f"must be between 1 and {MAX_RESAMPLES:,}, not {r!r}")
-            )
+        r, most = self.resamples, limit("WINSET_MAX_RESAMPLES")
+        if isinstance(r, bool) or not isinstance(r, int) or r < 1:
+            raise InputError(Problem("", "resamples", f"must be between 1 and {most:,}, not {r!r}"))
+        if r > most:
+            raise over_limit("", "resamples", f"{r:,} resamples", "WINSET_MAX_RESAMPLES")
         check_seed(self.seed)
         known = model_names()
         chosen = []

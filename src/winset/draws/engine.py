@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from winset.draws.uncertainty import check_distribution
 from winset.errors import InputError, Interrupted, Problem
-from winset.limits import limit
+from winset.limits import limit, over_limit
 from winset.models.base import Model
 from winset.seeds import check_seed, resolve_seed
 
@@ -55,9 +55,6 @@ before this engine); 2: one generator per block of :data:`BLOCK` draws."""
 
 BLOCK = 1024
 """Draws per random-number block (part of every Monte Carlo run's settings)."""
-
-MAX_DRAWS = 100_000_000
-"""The most draws one run may ask for."""
 
 _MAGIC = b"WSC2"
 _HEADER = struct.Struct("<4s32sIQQI32s")  # magic, key digest, chunk, start, stop, width, digest
@@ -118,12 +115,20 @@ def chunk_size_for(draws: int, chunk_size: int | None, per_chunk: int, aligned: 
     return size
 
 
-def check_draws(draws: int, field: str = "draws", limit: int = MAX_DRAWS) -> int:
-    """``draws`` if it is a whole number from 1 to ``limit``, else InputError."""
+def check_draws(draws: int, field: str = "draws", most: int | None = None) -> int:
+    """``draws`` if it is a whole number from 1 to the limit, else InputError.
+
+    The limit is ``WINSET_MAX_DRAWS`` (see :mod:`winset.limits`), or ``most`` (a caller's own
+    cap, e.g. the two-level draws') when that is lower.
+    """
     if isinstance(draws, bool) or not isinstance(draws, int | np.integer):
         raise InputError(Problem("", field, f"{draws!r} is not a whole number"))
-    if not 1 <= draws <= limit:
-        raise InputError(Problem("", field, f"must be between 1 and {limit:,}, not {draws:,}"))
+    everywhere = limit("WINSET_MAX_DRAWS")
+    if draws > everywhere and (most is None or everywhere <= most):
+        raise over_limit("", field, f"{draws:,} draws", "WINSET_MAX_DRAWS")
+    top = everywhere if most is None else min(most, everywhere)
+    if not 1 <= draws <= top:
+        raise InputError(Problem("", field, f"must be between 1 and {top:,}, not {draws:,}"))
     return int(draws)
 
 
@@ -144,10 +149,13 @@ class DrawSettings:
     block: int = BLOCK
 
     def checked(self, max_draws: int | None = None) -> DrawSettings:
-        """A validated copy with the seed resolved (drawn if none was given)."""
+        """A validated copy with the seed resolved (drawn if none was given).
+
+        ``max_draws`` is a caller's own cap on the draws, below the limit ``WINSET_MAX_DRAWS``.
+        """
         from winset.draws.backends import check_workers  # processes and Dask: only when used
 
-        check_draws(self.draws, limit=MAX_DRAWS if max_draws is None else max_draws)
+        check_draws(self.draws, most=max_draws)
         check_workers(self.workers)
         check_seed(self.seed)
         if self.block < 1:

@@ -31,10 +31,20 @@ from winset.twolevel.problem import BodyArrays, TwoLevel, build
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MC_GRID", "TwoLevelDraws", "TwoLevelJob", "twolevel_draws", "twolevel_draws_provenance"]
+__all__ = [
+    "MAX_TWOLEVEL_DRAWS",
+    "MC_GRID",
+    "TwoLevelDraws",
+    "TwoLevelJob",
+    "twolevel_draws",
+    "twolevel_draws_provenance",
+]
 
 FloatArray = NDArray[np.float64]
 MC_GRID = 4_000  # grid points per agreement set and draw (the point analysis uses 200,000)
+MAX_TWOLEVEL_DRAWS = 1_000_000
+"""The most two-level draws one run may ask for (``DrawSettings.checked(max_draws=...)``); a
+lower ``WINSET_MAX_DRAWS`` lowers it too."""
 
 
 @dataclass(frozen=True)
