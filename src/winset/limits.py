@@ -26,7 +26,7 @@ import os
 
 from winset.errors import InputError, Problem
 
-__all__ = ["DEFAULTS", "limit", "over_limit", "quote"]
+__all__ = ["DEFAULTS", "check_memory_need", "limit", "memory_limit", "over_limit", "quote"]
 
 DEFAULTS: dict[str, int] = {
     "WINSET_MAX_FILE_MB": 20,
@@ -65,6 +65,30 @@ def over_limit(source: str, field: str, what: str, name: str) -> InputError:
     return InputError(
         Problem(source, field, f"{what}; the limit is {limit(name):,} (set {name} to change it)")
     )
+
+
+def memory_limit() -> int:
+    """The memory one computation may plan for, in bytes (``WINSET_MAX_MEMORY_MB``)."""
+    return limit("WINSET_MAX_MEMORY_MB") * 1_000_000
+
+
+def check_memory_need(need: float, field: str, what: str, instead: str) -> None:
+    """InputError, before any work, when ``need`` bytes are more than :func:`memory_limit`.
+
+    The line reads "``what`` about N GB; the limit is L GB (set WINSET_MAX_MEMORY_MB to change
+    it, or ``instead``)": ``what`` ends with its verb (``"1,000 draws x 4 values need"``),
+    ``instead`` says what else would do (``"use fewer draws"``).
+    """
+    most = memory_limit()
+    if need > most:
+        raise InputError(
+            Problem(
+                "",
+                field,
+                f"{what} about {need / 1e9:,.1f} GB; the limit is {most / 1e9:,.1f} GB "
+                f"(set WINSET_MAX_MEMORY_MB to change it, or {instead})",
+            )
+        )
 
 
 def quote(value: object, width: int = 80) -> str:

@@ -135,3 +135,9 @@ def test_setting_max_samples_lowers_the_cap(monkeypatch) -> None:
     assert SensitivitySettings(samples=64).checked(uncertain=False).samples == 64
     with pytest.raises(InputError, match=r"128 samples; the limit is 64 \(set WINSET_MAX_SAMPLES"):
         SensitivitySettings(samples=128).checked(uncertain=False)
+
+
+def test_sobol_over_the_memory_limit_says_how_to_change_it(monkeypatch) -> None:
+    monkeypatch.setenv("WINSET_MAX_MEMORY_MB", "1")
+    with pytest.raises(InputError, match=r"set WINSET_MAX_MEMORY_MB to change it, or use fewer"):
+        sensitivity(load_scenario("iraq-2011"), samples=4096, seed=1)

@@ -7,7 +7,7 @@ import pytest
 from winset.draws import DrawSettings
 from winset.draws.engine import check_draws
 from winset.errors import InputError
-from winset.limits import DEFAULTS
+from winset.limits import DEFAULTS, check_memory_need
 
 
 def test_draws_above_the_limit_are_refused_with_how_to_change_it() -> None:
@@ -31,3 +31,15 @@ def test_a_caller_cap_and_the_limit_the_lower_one_holds(monkeypatch) -> None:
     monkeypatch.setenv("WINSET_MAX_DRAWS", "1000")
     with pytest.raises(InputError, match=r"the limit is 1,000 \(set WINSET_MAX_DRAWS"):
         DrawSettings(1_500).checked(max_draws=2_000)
+
+
+def test_setting_max_memory_lowers_the_memory_cap(monkeypatch) -> None:
+    need = 3_000_000_000
+    check_memory_need(need, "draws", "these draws need", "use fewer draws")
+    monkeypatch.setenv("WINSET_MAX_MEMORY_MB", "1000")
+    with pytest.raises(InputError) as info:
+        check_memory_need(need, "draws", "these draws need", "use fewer draws")
+    assert str(info.value) == (
+        "draws: these draws need about 3.0 GB; the limit is 1.0 GB "
+        "(set WINSET_MAX_MEMORY_MB to change it, or use fewer draws)"
+    )

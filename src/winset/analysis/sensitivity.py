@@ -29,7 +29,7 @@ from winset.draws.engine import BLOCK, RANDOM_STREAM, Checkpoints, chunk_size_fo
 from winset.draws.engine import workers_model as _workers_model
 from winset.draws.uncertainty import Uncertainty, solve_rows
 from winset.errors import InputError, Problem
-from winset.limits import limit, over_limit
+from winset.limits import check_memory_need, limit, over_limit
 from winset.models.base import Model
 from winset.models.runner import Prepared, check_memory
 from winset.numbers import clean_units
@@ -314,17 +314,12 @@ def sensitivity(
     design: tuple[dict[str, Any], FloatArray] | None = None
     if settings.sobol and unc.size:
         need = settings.samples * (unc.size + 2) * unc.size * 8 * 2
-        most = limit("WINSET_MAX_MEMORY_MB") * 1_000_000
-        if need > most:
-            raise InputError(
-                Problem(
-                    "",
-                    "samples",
-                    f"{settings.samples:,} samples of {unc.size:,} uncertain values need about "
-                    f"{need / 1e9:,.1f} GB; the limit is {most / 1e9:,.1f} GB (use fewer samples, "
-                    "or --no-sobol)",
-                )
-            )
+        check_memory_need(
+            need,
+            "samples",
+            f"{settings.samples:,} samples of {unc.size:,} uncertain values need",
+            "use fewer samples, or --no-sobol",
+        )
         design = _saltelli(arrays, unc, seed, settings.samples)
     elif settings.sobol:
         notes.append("no Sobol indices: the scenario gives no uncertainty ranges")

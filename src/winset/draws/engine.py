@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from winset.draws.uncertainty import check_distribution
 from winset.errors import InputError, Interrupted, Problem
-from winset.limits import limit, over_limit
+from winset.limits import check_memory_need, limit, over_limit
 from winset.models.base import Model
 from winset.seeds import check_seed, resolve_seed
 
@@ -265,16 +265,7 @@ def run_draws(
     """
     width = job.width
     need = 2 * draws * width * 8  # the rows, and their concatenation
-    most = limit("WINSET_MAX_MEMORY_MB") * 1_000_000
-    if need > most:
-        raise InputError(
-            Problem(
-                "",
-                "draws",
-                f"{draws:,} draws x {width} values need about {need / 1e9:,.1f} GB; the limit is "
-                f"{most / 1e9:,.1f} GB (set WINSET_MAX_MEMORY_MB to change it, or use fewer draws)",
-            )
-        )
+    check_memory_need(need, "draws", f"{draws:,} draws x {width} values need", "use fewer draws")
     chunks = _plan(job, draws, chunk_size)
     done: dict[int, FloatArray] = {}
     store = checkpoints if key is not None else None

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from winset.errors import InputError, Problem
-from winset.limits import limit
+from winset.limits import check_memory_need
 from winset.models.base import Inputs, Model, RoundArrays, Solution
 from winset.models.registry import get_model
 from winset.numbers import clean_units
@@ -141,18 +141,12 @@ def result_from_solution(
 
 def check_memory(model: Model, batch: int, actors: int, issues: int) -> None:
     """InputError, before any work, when a solve would need more memory than the limit."""
-    need = model.memory(batch, actors, issues)
-    most = limit("WINSET_MAX_MEMORY_MB") * 1_000_000
-    if need > most:
-        raise InputError(
-            Problem(
-                "",
-                "",
-                f"this {model.info.name} run of {actors:,} actors x {issues:,} issue(s) needs "
-                f"about {need / 1e9:,.1f} GB; the limit is {most / 1e9:,.1f} GB (set "
-                "WINSET_MAX_MEMORY_MB to change it, or use fewer actors)",
-            )
-        )
+    check_memory_need(
+        model.memory(batch, actors, issues),
+        "",
+        f"this {model.info.name} run of {actors:,} actors x {issues:,} issue(s) needs",
+        "use fewer actors",
+    )
 
 
 def run(
