@@ -1,8 +1,9 @@
 """Every chart of the report, in one public module: static (matplotlib) and interactive (Plotly).
 
-The static report, ``winset report --interactive`` and the web workbench draw with these
-functions, so a chart looks the same wherever it appears. Each chart comes in two forms that
-take the same results:
+The static report draws the static forms; ``winset report --interactive`` and the web
+workbench draw the interactive ones (:mod:`winset.web.charts` sends each figure's data and
+layout to the browser), so a chart looks the same wherever it appears. Each chart comes in two
+forms that take the same results:
 
 =======================  ==============================  ================================
 chart                    static: a matplotlib ``Figure``  interactive: a Plotly ``Figure``

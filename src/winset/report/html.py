@@ -26,6 +26,7 @@ from winset._version import __version__
 from winset.errors import InputError
 from winset.models.registry import get_model
 from winset.numbers import fmt, fmt_range
+from winset.report.palette import actor_weights
 from winset.report.plots import actor_label, figure_to_svg
 from winset.report.sections import Section
 from winset.results import RunResult
@@ -458,11 +459,7 @@ def _issue(data: ReportData, issue: str, charts: _Charts, drawn: dict[str, RunRe
         )
         + "</div>"
     )
-    weights = {
-        a.name: a.capability.value * a.salience[issue].value
-        for a in scenario.actors
-        if issue in a.salience
-    }
+    weights = actor_weights(scenario, issue)
     labels = {a.name: actor_label(a, 28) for a in scenario.actors}
     for r in data.runs:
         if not r.rounds:

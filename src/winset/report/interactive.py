@@ -166,8 +166,13 @@ def figure_html(fig: go.Figure, div_id: str) -> str:
 
 
 def _e(text: object) -> str:
-    """User text for a Plotly label: Plotly reads some HTML tags, so escape it."""
-    return html.escape(str(text), quote=True)
+    """User text for a Plotly label: Plotly reads some HTML tags, so escape it.
+
+    Only ``&``, ``<`` and ``>``: they are all a tag or an entity needs, and Plotly turns their
+    entities back into the characters. Quotes stay as they are (Plotly would show ``&quot;``
+    as written: it knows no such entity).
+    """
+    return html.escape(str(text), quote=False)
 
 
 def _text(e: Estimate) -> str:

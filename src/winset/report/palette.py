@@ -14,6 +14,10 @@ Tol, P. (2021). Colour schemes. SRON technical note SRON/EPS/TN/09-002, issue 3.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from winset.scenario.schema import Scenario
 
 __all__ = [
     "ACTOR",
@@ -23,6 +27,7 @@ __all__ = [
     "MARKERS",
     "SERIES",
     "actor_colours",
+    "actor_weights",
     "colour",
     "marker",
 ]
@@ -100,3 +105,12 @@ def actor_colours(
         else:
             out[name] = None
     return out
+
+
+def actor_weights(scenario: Scenario, issue: str) -> dict[str, float]:
+    """Actor name -> capability x salience on ``issue`` (actors with a salience there)."""
+    return {
+        a.name: a.capability.value * a.salience[issue].value
+        for a in scenario.actors
+        if issue in a.salience
+    }
