@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from winset.draws.uncertainty import check_distribution
+from winset.draws.uncertainty import block_rng, check_distribution
 from winset.errors import InputError, Interrupted, Problem
 from winset.limits import check_memory_need, limit, over_limit
 from winset.models.base import Model
@@ -83,11 +83,6 @@ class Checkpoints(Protocol):
     def put_chunk(self, key: str, chunk: int, payload: bytes) -> None:
         """Keep one finished chunk."""
         ...
-
-
-def block_rng(seed: int, block: int, stream: int = 0) -> np.random.Generator:
-    """The generator of one block of draws (``stream`` separates uses within a block)."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, stream)))
 
 
 def workers_model(model: Model, workers: int, scheduler: str | None) -> Model:

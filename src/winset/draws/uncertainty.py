@@ -11,8 +11,9 @@ Three distributions are offered:
 
 Random stream 2 (see :data:`winset.draws.engine.RANDOM_STREAM`): the draws are grouped in blocks
 of ``block`` consecutive draws; block ``b`` of a run with seed ``s`` draws all its values, in
-order, from one generator seeded with ``SeedSequence(s, spawn_key=(b,))``. A block is always
-drawn whole, so draw ``i`` has the same values whatever chunk or worker computes it.
+order, from one generator seeded with ``SeedSequence(s, spawn_key=(b, 0))`` (:func:`block_rng`).
+A block is always drawn whole, so draw ``i`` has the same values whatever chunk or worker
+computes it.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "DISTRIBUTIONS",
     "SOLVE_ROWS",
     "Uncertainty",
+    "block_rng",
     "check_distribution",
     "solve_draws",
     "solve_rows",
@@ -57,8 +59,21 @@ def check_distribution(distribution: str) -> str:
     return name
 
 
-def _block_rng(seed: int, block: int, stream: int = 0) -> np.random.Generator:
+def block_rng(seed: int, block: int, stream: int = 0) -> np.random.Generator:
+    """The generator of one block of draws (``stream`` separates uses within a block).
+
+    Stream 0 draws the block's uncertain values, stream 1 a stochastic model's random numbers.
+    """
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block, stream)))
+
+
+def _block_spans(start: int, stop: int, block: int) -> Iterator[tuple[int, int, int]]:
+    """``(b, lo, hi)`` for each block ``b`` of ``block`` draws that draws ``start..stop-1`` touch.
+
+    ``lo..hi-1`` are the draws of the range in block ``b`` (the block is ``b * block`` onwards).
+    """
+    for b in range(start // block, (stop - 1) // block + 1):
+        yield b, max(start, b * block), min(stop, (b + 1) * block)
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,7 +169,7 @@ class Uncertainty:
     def _block(self, seed: int, block: int, rows: int, distribution: str) -> FloatArray:
         """All uncertain values of one whole block: (rows, size)."""
         out = np.empty((rows, self.size))
-        self._fill(out, _block_rng(seed, block), distribution)
+        self._fill(out, block_rng(seed, block), distribution)
         return out
 
     def _blocks(
@@ -166,10 +181,9 @@ class Uncertainty:
         (one buffer reused from block to block, so the values are valid until the next step).
         """
         buffer = np.empty((block, self.size))
-        for b in range(start // block, (stop - 1) // block + 1):
+        for b, lo, hi in _block_spans(start, stop, block):
             b0 = b * block
-            lo, hi = max(start, b0), min(stop, b0 + block)
-            self._fill(buffer, _block_rng(seed, b), distribution)
+            self._fill(buffer, block_rng(seed, b), distribution)
             yield lo, hi, buffer[lo - b0 : hi - b0]
 
     def sample(self, seed: int, start: int, stop: int, distribution: str, block: int) -> FloatArray:
@@ -179,11 +193,10 @@ class Uncertainty:
         docstring), so the values do not depend on how the draws are split.
         """
         out = np.empty((stop - start, self.size))
-        for b in range(start // block, (stop - 1) // block + 1):
+        for b, lo, hi in _block_spans(start, stop, block):
             b0 = b * block
-            lo, hi = max(start, b0), min(stop, b0 + block)
             if lo == b0 and hi == b0 + block:  # a whole block: drawn straight into place
-                self._fill(out[lo - start : hi - start], _block_rng(seed, b), distribution)
+                self._fill(out[lo - start : hi - start], block_rng(seed, b), distribution)
             else:
                 values = self._block(seed, b, block, distribution)
                 out[lo - start : hi - start] = values[lo - b0 : hi - b0]
@@ -278,11 +291,9 @@ def solve_rows(
                 unc.unpack(part), params, variant, rng
             ).forecast
         return out
-    stop = start + rows
-    for b in range(start // block, (stop - 1) // block + 1):
-        lo, hi = max(start, b * block), min(stop, (b + 1) * block)
+    for b, lo, hi in _block_spans(start, start + rows, block):
         part = flat[lo - start : hi - start]
-        rng = _block_rng(seed, b, 1)
+        rng = block_rng(seed, b, 1)
         out[lo - start : hi - start] = model.solve(unc.unpack(part), params, variant, rng).forecast
     return out
 
