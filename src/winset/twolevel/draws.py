@@ -168,7 +168,7 @@ class TwoLevelJob:
     def compute(self, start: int, stop: int) -> FloatArray:
         """The rows of draws ``start..stop-1``."""
         unc, problem = self.uncertainty, self.problem
-        rows = unc.rows(unc.sample(self.seed, start, stop, self.distribution, self.block))
+        rows = unc.draw_rows(self.seed, start, stop, self.distribution, self.block)
         forecast = solve_rows(
             self.model, unc, rows, self.params, self.variant, self.seed, start, self.block
         )
