@@ -116,3 +116,11 @@ def test_all_zero_weights_fall_back_to_equal_weights() -> None:
         params, variant = model.info.resolve({}, None)
         value = model.solve(inp, params, variant, np.random.default_rng(0)).forecast[0, 0]
         assert value == pytest.approx(0.5), name
+
+
+@pytest.mark.parametrize("threads", [None, 1, 3])
+def test_solve_blocks_keeps_the_blocks_in_order(threads) -> None:
+    from winset.models.common import solve_blocks
+
+    assert solve_blocks(lambda start: start, 10, 3, threads) == [0, 3, 6, 9]
+    assert solve_blocks(lambda start: start, 0, 3, threads) == []

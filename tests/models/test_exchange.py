@@ -19,7 +19,7 @@ from contract import ModelContract
 
 from winset import run
 from winset.errors import InputError
-from winset.models import exchange
+from winset.models import common, exchange
 from winset.models.base import Inputs, Solution
 from winset.models.exchange import ExchangeModel, ExchangeRoundArrays, exchange_rounds
 from winset.scenario.arrays import to_arrays
@@ -265,7 +265,7 @@ def test_batch_whole_in_blocks_and_alone_are_byte_identical(monkeypatch, arithme
     table = exchange._Table.make(6, 3)
     monkeypatch.setattr(exchange, "_BLOCK_CELLS", 2 * table.size)  # blocks of two draws
     blocks = _solve(inp, rounds=4, arithmetic=arithmetic)
-    monkeypatch.setattr(exchange, "THREADS", 3)
+    monkeypatch.setattr(common, "THREADS", 3)
     threaded = _solve(inp, rounds=4, arithmetic=arithmetic)
     _same(whole, blocks)
     _same(whole, threaded)

@@ -11,7 +11,7 @@ from contract import ModelContract
 
 from winset import run
 from winset.errors import InputError
-from winset.models import smp
+from winset.models import common, smp
 from winset.models.base import Inputs
 from winset.models.smp import SMPModel, ktab_positions
 from winset.scenario.arrays import to_arrays
@@ -328,7 +328,7 @@ def test_batch_whole_in_pieces_blocks_and_threads_are_byte_identical(monkeypatch
     parts = [_solve(inp.take(slice(a, a + 5))) for a in range(0, 12, 5)]
     singles = [_solve(inp.take(slice(b, b + 1))) for b in range(12)]
     monkeypatch.setattr(smp, "_BLOCK_CELLS", 3 * 7 * 7)
-    monkeypatch.setattr(smp, "THREADS", 2)
+    monkeypatch.setattr(common, "THREADS", 2)
     blocked = _solve(inp)
     pieced = np.concatenate([p.forecast for p in parts])
     assert pieced.tobytes() == whole.forecast.tobytes() == blocked.forecast.tobytes()

@@ -1,17 +1,43 @@
-"""Array helpers shared by the models: effective weights, weighted mean and median.
+"""Helpers shared by the models: effective weights, weighted mean and median, blocks on threads.
 
-All functions take batched arrays: positions ``x`` of shape (B, n, m) and weights ``w`` of the
-same shape, and reduce over the actors axis (1), returning (B, m).
+The array functions take batched arrays: positions ``x`` of shape (B, n, m) and weights ``w``
+of the same shape, and reduce over the actors axis (1), returning (B, m).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["effective_weights", "weighted_mean", "weighted_median"]
+__all__ = ["THREADS", "effective_weights", "solve_blocks", "weighted_mean", "weighted_median"]
 
 FloatArray = NDArray[np.float64]
+T = TypeVar("T")
+
+THREADS = os.cpu_count() or 1
+"""Threads a model uses when its ``threads`` is not set: every core."""
+
+
+def solve_blocks(
+    solve: Callable[[int], T], batch: int, block: int, threads: int | None = None
+) -> list[T]:
+    """``solve(start)`` for each block of ``block`` draws of ``batch``, in the blocks' order.
+
+    ``start`` runs over 0, block, 2 block, ... below ``batch``. The blocks are solved on up to
+    ``threads`` threads (None or 0: :data:`THREADS`; NumPy releases the GIL); they must not
+    depend on one another, so the results do not depend on the threads.
+    """
+    starts = range(0, batch, block)
+    workers = min(threads or THREADS, len(starts))
+    if workers <= 1:
+        return [solve(start) for start in starts]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(solve, starts))
 
 
 def effective_weights(

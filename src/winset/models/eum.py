@@ -31,9 +31,7 @@ also O(n^2 log n).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +39,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.models.base import Inputs, Model, ModelInfo, Move, Parameter, RoundArrays, Solution
-from winset.models.common import effective_weights, weighted_mean, weighted_median
+from winset.models.common import (
+    effective_weights,
+    solve_blocks,
+    weighted_mean,
+    weighted_median,
+)
 
 __all__ = ["KINDS", "EUMModel", "risk_exponents", "support"]
 
@@ -472,14 +475,11 @@ class EUMModel(Model):
         block = max(1, _BLOCK_CELLS // max(1, n * n))
         if batch <= block:
             return _solve_block(inputs, params, variant)
-        starts = range(0, batch, block)
-        parts = [inputs.take(slice(s, s + block)) for s in starts]
-        threads = min(self.threads or os.cpu_count() or 1, len(parts))
-        if threads <= 1:
-            return _concatenate([_solve_block(part, params, variant) for part in parts])
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            solved = list(pool.map(lambda part: _solve_block(part, params, variant), parts))
-        return _concatenate(solved)
+
+        def solve(start: int) -> Solution:
+            return _solve_block(inputs.take(slice(start, start + block)), params, variant)
+
+        return _concatenate(solve_blocks(solve, batch, block, self.threads))
 
 
 def _solve_block(inputs: Inputs, params: Mapping[str, Any], variant: str) -> Solution:

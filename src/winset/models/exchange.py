@@ -42,9 +42,7 @@ search; the only Python loops are over rounds and over the exchanges made in a r
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from itertools import combinations
@@ -55,7 +53,12 @@ from numpy.typing import NDArray
 
 from winset.errors import InputError, Problem
 from winset.models.base import Inputs, Model, ModelInfo, Parameter, RoundArrays, Solution
-from winset.models.common import effective_weights, weighted_mean, weighted_median
+from winset.models.common import (
+    effective_weights,
+    solve_blocks,
+    weighted_mean,
+    weighted_median,
+)
 from winset.scenario.arrays import ScenarioArrays
 
 __all__ = [
@@ -85,7 +88,6 @@ _DECIDE_PRECISION = 28
 _CHUNK = 20_000
 # draws per block: about this many table cells (draws x candidates) per block
 _BLOCK_CELLS = 400_000
-THREADS = os.cpu_count() or 1
 
 
 # ----------------------------------------------------------------------------- arithmetic
@@ -1116,7 +1118,6 @@ def exchange_rounds(
         gens = list(source.spawn(batch))
     table = _Table.make(n, m)
     block = max(1, _BLOCK_CELLS // max(1, table.size))
-    starts = list(range(0, batch, block))
 
     def solve(start: int) -> list[tuple[Any, ...]]:
         part = slice(start, start + block)
@@ -1135,12 +1136,7 @@ def exchange_rounds(
                 record=start == 0,
             )
 
-    workers = 1 if decimal_mode else min(threads or THREADS, len(starts))
-    if workers > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            blocks = list(pool.map(solve, starts))
-    else:
-        blocks = [solve(start) for start in starts]
+    blocks = solve_blocks(solve, batch, block, 1 if decimal_mode else threads)
     with localcontext() as ctx:
         ctx.prec = _DECIDE_PRECISION
         start_outcome = _outcome(kit, x, s, c, active)
@@ -1293,7 +1289,7 @@ class ExchangeModel(Model):
             ties=str(params["ties"]),
             arithmetic=arithmetic,
             rng=rng,
-            threads=getattr(self, "threads", None),
+            threads=self.threads,
         )
         eff = effective_weights(inputs.capability, inputs.salience, inputs.present)
         weighted = inputs.weights().sum(axis=1) > 0  # (B, m): someone has a stake

@@ -22,9 +22,7 @@ every challenge from every actor's perspective for its database.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +30,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from winset.models.base import Inputs, Model, ModelInfo, Move, Parameter, RoundArrays, Solution
-from winset.models.common import effective_weights, weighted_mean, weighted_median
+from winset.models.common import (
+    effective_weights,
+    solve_blocks,
+    weighted_mean,
+    weighted_median,
+)
 from winset.scenario.arrays import ScenarioArrays
 
 if TYPE_CHECKING:
@@ -82,11 +85,10 @@ _MARKOV_MAX_ITER = 1000
 _ROUND4 = 10000.0  # bargains are rounded to 4 decimals of [0, 1]
 _CAPABILITY_SCALE = 100.0  # KTAB's customary largest capability (see _capability_unit)
 
-# Draws are solved in blocks of about this many actor pairs, on up to THREADS threads.
+# Draws are solved in blocks of about this many actor pairs, on the model's threads.
 _BLOCK_CELLS = 65_536
 # Sums over actors stack this many numbers at a time (terms of a fixed-order sum).
 _CHUNK_CELLS = 1 << 15
-THREADS = os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -1100,7 +1102,6 @@ class SMPModel(Model):
                          np.full((batch, m), 0.5), [None])]  # fmt: skip
         else:
             block = max(1, _BLOCK_CELLS // (n * n))
-            starts = list(range(0, batch, block))
 
             def solve_block(start: int) -> _Run:
                 part = slice(start, start + block)
@@ -1115,12 +1116,7 @@ class SMPModel(Model):
                 return _simulate(prep.position[part], prep.salience[part],
                                  prep.capability[part], s, uniforms, start == 0)  # fmt: skip
 
-            workers = min(self.threads or THREADS, len(starts))
-            if workers <= 1:
-                runs = [solve_block(start) for start in starts]
-            else:
-                with ThreadPoolExecutor(max_workers=workers) as pool:
-                    runs = list(pool.map(solve_block, starts))
+            runs = solve_blocks(solve_block, batch, block, self.threads)
         return _assemble(inputs, prep, runs)
 
     def round_details(self, ra: RoundArrays, arrays: ScenarioArrays) -> dict[str, Any]:
