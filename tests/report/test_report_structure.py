@@ -117,3 +117,21 @@ def test_codes_get_their_descriptions() -> None:
     text = page("china-soe-competitive")
     assert "XJ · Xi Jinping" in text
     assert "<td>XJ</td><td>Xi Jinping</td>" in text
+
+
+def test_most_pivotal_names_each_actor_once() -> None:
+    """Names with ``&`` or `` (`` are listed once, at their largest swing, like any other."""
+    import copy
+
+    from samples import RANGED
+    from winset.scenario.load import build_scenario
+
+    data = copy.deepcopy(RANGED)
+    data["actors"][0]["name"] = "AT&T"  # three uncertain inputs, two among the largest swings
+    data["actors"][1]["name"] = "Finance (PM)"
+    text = report_html(build_scenario(data, "pivotal.yaml"), models=["compromise"], seed=1)
+    summary = text.split('id="summary"', 1)[1].split("</section>", 1)[0]
+    line = html.unescape(re.search(r"<b>Most pivotal</b>(.*?)</li>", summary, re.S).group(1))
+    named = re.findall(r"(AT&T|Finance \(PM\)|C) \((?:position|salience|capability) on lag", line)
+    assert named and named[0] == "AT&T"
+    assert len(named) == len(set(named)), line

@@ -286,23 +286,27 @@ def _ratification_line(data: ReportData, pictures: list[Any] | None) -> str:
 
 
 def _pivotal(data: ReportData) -> str:
+    from winset.report.twolevel import spans_of
+
     parts = []
     sens = data.sensitivity
     if sens is not None and sens.drivers:
-        spans = {i.name: i.high - i.low for i in data.scenario.issues}
+        spans = spans_of(data.scenario)
         ranked = sorted(
             sens.drivers, key=lambda d: (-abs(d.swing) / (spans.get(d.issue) or 1.0), d.actor)
         )
         seen: list[str] = []
+        named: set[str] = set()  # each actor once, at its largest swing
         for d in ranked:
             if d.swing == 0:
                 break
-            text = (
+            if d.actor in named:
+                continue
+            named.add(d.actor)
+            seen.append(
                 f"{html.escape(d.actor)} ({html.escape(d.input)} on {html.escape(d.issue)}: "
                 f"swing {fmt(d.swing)})"
             )
-            if d.actor not in [s.split(" (")[0] for s in seen]:
-                seen.append(text)
             if len(seen) == 3:
                 break
         if seen:
