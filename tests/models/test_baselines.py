@@ -124,3 +124,15 @@ def test_solve_blocks_keeps_the_blocks_in_order(threads) -> None:
 
     assert solve_blocks(lambda start: start, 10, 3, threads) == [0, 3, 6, 9]
     assert solve_blocks(lambda start: start, 0, 3, threads) == []
+
+
+@pytest.mark.parametrize(("model", "variant"), [("compromise", None), ("smp", "stochastic")])
+def test_run_prepared_is_run_without_preparing_again(model, variant) -> None:
+    from winset.models.runner import prepare, run_prepared
+    from winset.scenario.arrays import to_arrays
+
+    prepared = prepare("eu-emissions-1994", model, variant=variant)
+    expected = run("eu-emissions-1994", model, variant=variant, seed=7).to_dict()
+    assert run_prepared(prepared, 7).to_dict() == expected
+    arrays = to_arrays(prepared.scenario)
+    assert run_prepared(prepared, 7, arrays).to_dict() == expected

@@ -24,8 +24,8 @@ from winset.draws.engine import (
 )
 from winset.draws.uncertainty import Uncertainty, solve_draws
 from winset.limits import limit
-from winset.models.base import Inputs, Model
-from winset.models.runner import Prepared, check_memory, result_from_solution
+from winset.models.base import Model
+from winset.models.runner import Prepared, check_memory, run_prepared
 from winset.numbers import clean_units, quantile_summary
 from winset.results import Distribution, Provenance, RunResult
 from winset.scenario.arrays import ScenarioArrays, to_arrays
@@ -161,10 +161,7 @@ def forecast_draws(
         progress=progress,
         notice=notice,
     )
-    point = model.solve(
-        Inputs.from_arrays(arrays), prepared.params, prepared.variant, np.random.default_rng(seed)
-    )
-    result = result_from_solution(prepared, arrays, seed, point)
+    result = run_prepared(prepared, seed, arrays)
     dist, hist = summarise(arrays, outcomes)
     extras = dict(result.extras)
     extras["montecarlo"] = {

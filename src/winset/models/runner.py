@@ -1,7 +1,8 @@
 """Running one model on one scenario: conversion, provenance, results in the issues' units.
 
 This is the one place a model's normalised :class:`~winset.models.base.Solution` becomes a
-:class:`~winset.results.RunResult`; :func:`run` is what ``winset.run`` and every engine call.
+:class:`~winset.results.RunResult`; :func:`run` is what ``winset.run`` calls, and
+:func:`run_prepared` what every engine that has prepared its model calls.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from winset.scenario.load import load_scenario
 from winset.scenario.schema import Scenario
 from winset.seeds import check_seed
 
-__all__ = ["Prepared", "check_memory", "prepare", "result_from_solution", "run"]
+__all__ = ["Prepared", "check_memory", "prepare", "result_from_solution", "run", "run_prepared"]
 
 
 class Prepared:
@@ -177,9 +178,25 @@ def run(
     >>> round(run("eu-emissions-1994", "compromise").forecast["lag"], 5)
     7.38996
     """
-    prepared = prepare(scenario, model, params, variant, rounds)
+    return run_prepared(prepare(scenario, model, params, variant, rounds), seed)
+
+
+def run_prepared(
+    prepared: Prepared, seed: int | None = None, arrays: ScenarioArrays | None = None
+) -> RunResult:
+    """Run a prepared model on its scenario: :func:`run` without preparing again.
+
+    Parameters
+    ----------
+    prepared
+        The scenario, the model and its resolved settings (:func:`prepare`).
+    seed
+        As for :func:`run`.
+    arrays
+        The scenario's arrays when the caller has them (else converted here).
+    """
     seed = check_seed(seed)
-    arrays = to_arrays(prepared.scenario)
+    arrays = to_arrays(prepared.scenario) if arrays is None else arrays
     check_memory(prepared.model, 1, arrays.n_actors, arrays.n_issues)
     rng = np.random.default_rng(seed)
     solution = prepared.model.solve(

@@ -18,8 +18,7 @@ from numpy.typing import NDArray
 
 from winset.errors import InputError, Problem
 from winset.models.base import Model
-from winset.models.runner import Prepared, prepare
-from winset.models.runner import run as run_model
+from winset.models.runner import Prepared, prepare, run_prepared
 from winset.results import Provenance, Result, frame
 from winset.scenario.schema import SALIENCE_MAX, Scenario
 from winset.twolevel.problem import PathArrays, TwoLevel, build
@@ -419,9 +418,7 @@ def analyse(
     )
     settings = TwoLevelSettings(solution, noise).checked()
     problem = build(prepared.scenario)
-    level1 = run_model(
-        prepared.scenario, prepared.model, params=prepared.params, variant=prepared.variant
-    )
+    level1 = run_prepared(prepared)
     target = problem.point(level1.forecast)
     results, best = evaluate(
         problem,
