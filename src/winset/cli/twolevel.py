@@ -96,6 +96,7 @@ def twolevel(
     from winset.draws import DrawSettings
     from winset.scenario.levers import Levers, parse_set
     from winset.twolevel.analyse import TwoLevelSettings
+    from winset.twolevel.draws import MAX_TWOLEVEL_DRAWS
     from winset.twolevel.problem import build
 
     check_outputs(output)
@@ -142,7 +143,7 @@ def twolevel(
             workers=workers,
             scheduler=scheduler,
             chunk_size=chunk_size,
-        ).checked(max_draws=1_000_000)
+        ).checked(max_draws=MAX_TWOLEVEL_DRAWS)
     run_store = open_store(store, no_store)
     if levers:
         done = services.whatif(
