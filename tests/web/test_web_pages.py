@@ -45,6 +45,13 @@ def test_forecast_page_shows_every_model(client: TestClient) -> None:
     assert "/export.xlsx?id=" in page
 
 
+def test_sources_link_their_addresses_in_a_new_tab(client: TestClient) -> None:
+    page = client.get("/s/iraq-2011").text
+    links = re.findall(r'<a href="(https?://[^"]+)" ([^>]*)>', page)
+    assert links
+    assert {attrs for _, attrs in links} == {'rel="noopener noreferrer nofollow" target="_blank"'}
+
+
 def test_flagship_paths_table(client: TestClient) -> None:
     page = client.get("/s/iraq-2011/twolevel").text
     assert "paths-table" in page

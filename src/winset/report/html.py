@@ -25,10 +25,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from winset._version import __version__
 from winset.errors import InputError
 from winset.models.registry import get_model
-from winset.numbers import fmt, fmt_range
+from winset.numbers import fmt, fmt_range, fmt_signed
 from winset.report.palette import actor_weights
 from winset.report.plots import actor_label, figure_to_svg
 from winset.report.sections import Section
+from winset.report.text import linkify
 from winset.results import RunResult
 from winset.scenario.arrays import input_hash
 from winset.scenario.schema import Estimate, Scenario
@@ -53,22 +54,6 @@ def _est(e: Estimate) -> str:
     if tags:
         text += " " + " ".join(f'<span class="tag">{html.escape(t)}</span>' for t in tags)
     return text
-
-
-_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
-
-
-def linkify(text: str) -> str:
-    """Escaped text with its http(s) addresses as links; nothing else becomes a link."""
-    out = []
-    last = 0
-    for m in _URL.finditer(text):
-        out.append(html.escape(text[last : m.start()]))
-        url = html.escape(m.group(0), quote=True)
-        out.append(f'<a href="{url}" rel="noopener noreferrer">{url}</a>')
-        last = m.end()
-    out.append(html.escape(text[last:]))
-    return "".join(out)
 
 
 def _slug(text: str) -> str:
@@ -328,8 +313,6 @@ def _pivotal(data: ReportData) -> str:
 
 
 def _whatif_line(data: ReportData) -> str:
-    from winset.report.whatif import signed
-
     changes = []
     for c in data.whatif:
         b, o = c.baseline, c.counterfactual
@@ -337,7 +320,7 @@ def _whatif_line(data: ReportData) -> str:
             for issue, value in b.forecast.items():
                 changes.append(
                     f"{html.escape(b.provenance.model)} {html.escape(issue)} {fmt(value)} → "
-                    f"{fmt(o.forecast[issue])} ({signed(o.forecast[issue] - value)})"
+                    f"{fmt(o.forecast[issue])} ({fmt_signed(o.forecast[issue] - value)})"
                 )
             break
     return (

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from winset.numbers import fmt, fmt_range
+from winset.numbers import fmt, fmt_range, fmt_signed
 from winset.report.palette import GREY, SERIES
 from winset.report.plots import WIDTH, axes, chart_style
 from winset.report.twolevel import point
@@ -19,14 +19,7 @@ from winset.results import RunResult
 from winset.study import Comparison
 from winset.twolevel.analyse import TwoLevelResult
 
-__all__ = ["plot_whatif", "signed", "whatif_fragment"]
-
-
-def signed(value: float) -> str:
-    """A difference with its sign: ``+1,234``, ``−0.5``, ``0``."""
-    if value == 0:
-        return "0"
-    return ("+" if value > 0 else "") + fmt(value)
+__all__ = ["plot_whatif", "whatif_fragment"]
 
 
 def _runs(comparisons: Sequence[Comparison]) -> list[tuple[str, RunResult, RunResult]]:
@@ -119,7 +112,7 @@ def whatif_fragment(
             rows.append(
                 f"<tr><td>{html.escape(issue)}</td><td>{html.escape(label)}</td>"
                 f"<td class=num>{fmt(a)}</td><td class=num>{fmt(b)}</td>"
-                f"<td class=num>{signed(b - a)}</td>{spread}</tr>"
+                f"<td class=num>{fmt_signed(b - a)}</td>{spread}</tr>"
             )
     parts.append(
         "<table><tr><th>issue</th><th>model</th><th>baseline</th><th>what-if</th>"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import re
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -30,7 +29,8 @@ from starlette.types import Scope
 
 from winset._version import __version__
 from winset.errors import InputError, Problem
-from winset.numbers import fmt
+from winset.numbers import fmt, fmt_signed
+from winset.report.text import linkify
 from winset.scenario.schema import Estimate
 from winset.store import RunStore
 from winset.web import charts
@@ -44,7 +44,6 @@ from winset.web.work import Workbench
 __all__ = ["create_app", "problems_json", "templates_for"]
 
 STATIC = Path(__file__).resolve().parent / "static"
-_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)\]]")
 
 
 class _Static(StaticFiles):
@@ -85,22 +84,9 @@ def _est(e: Estimate | None) -> Markup:
     return Markup(text)
 
 
-def _signed(value: float) -> str:
-    text = fmt(value)
-    return text if text.startswith(("-", "−", "—")) or value == 0 else "+" + text
-
-
 def _linkify(text: Any) -> Markup:
     """The text escaped, with its http(s) addresses as links (never any other scheme)."""
-    raw = str(text)
-    out, last = [], 0
-    for match in _URL.finditer(raw):
-        out.append(html.escape(raw[last : match.start()]))
-        url = html.escape(match.group(0), quote=True)
-        out.append(f'<a href="{url}" rel="noopener noreferrer nofollow" target="_blank">{url}</a>')
-        last = match.end()
-    out.append(html.escape(raw[last:]))
-    return Markup("".join(out))
+    return Markup(linkify(str(text), 'rel="noopener noreferrer nofollow" target="_blank"'))
 
 
 def _moves(result: Any) -> list[dict[str, Any]]:
@@ -147,7 +133,7 @@ def templates_for() -> Jinja2Templates:
         chart=_chart,
         charts=charts,
         fmt=fmt,
-        signed=_signed,
+        signed=fmt_signed,
         est=_est,
         kind_of=lambda obj: type(obj).__name__,
         moves_of=_moves,
