@@ -186,7 +186,12 @@ def sensitivity(
         provenance,
         SensitivityResult,
         lambda: run_sensitivity(
-            prepared, checked, checkpoints=store, progress=progress, notice=notice
+            prepared,
+            checked,
+            checkpoints=store,
+            progress=progress,
+            notice=notice,
+            provenance=provenance,
         ),
     )
 

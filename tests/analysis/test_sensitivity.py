@@ -141,3 +141,13 @@ def test_sobol_over_the_memory_limit_says_how_to_change_it(monkeypatch) -> None:
     monkeypatch.setenv("WINSET_MAX_MEMORY_MB", "1")
     with pytest.raises(InputError, match=r"set WINSET_MAX_MEMORY_MB to change it, or use fewer"):
         sensitivity(load_scenario("iraq-2011"), samples=4096, seed=1)
+
+
+def test_direct_call_and_service_give_the_same_result() -> None:
+    from winset.analysis.sensitivity import sensitivity as run_sensitivity
+
+    scenario = load_scenario("iraq-2011")  # with ranges: the seed is used
+    settings = SensitivitySettings(samples=8, seed=4)
+    direct = run_sensitivity(Study(scenario).prepared(), settings)
+    assert direct.provenance.seed == 4
+    assert direct.to_dict() == sensitivity(scenario, samples=8, seed=4).to_dict()

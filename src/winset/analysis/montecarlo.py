@@ -87,8 +87,9 @@ def chunk_size(draws: int, chosen: int | None, model: Model, n_actors: int, rand
 
 def draws_provenance(prepared: Prepared, settings: DrawSettings) -> Provenance:
     """The provenance of a Monte Carlo run (``settings`` checked, seed resolved)."""
-    prov = prepared.provenance(settings.seed, kind="draws", **settings.determining())
-    return replace(prov, seed=settings.seed)
+    return prepared.provenance(
+        settings.seed, kind="draws", keep_seed=True, **settings.determining()
+    )
 
 
 def summarise(

@@ -272,21 +272,25 @@ def _value_units(arrays: ScenarioArrays, p: _Perturbation, x: float) -> float:
 
 
 def sensitivity_provenance(
-    prepared: Prepared, settings: SensitivitySettings
+    prepared: Prepared, settings: SensitivitySettings, arrays: ScenarioArrays | None = None
 ) -> tuple[SensitivitySettings, Provenance]:
-    """The checked settings (seed resolved if one is used) and the result's provenance."""
-    arrays = to_arrays(prepared.scenario)
+    """The checked settings (seed resolved if one is used) and the result's provenance.
+
+    ``arrays`` are the scenario's, when the caller has them.
+    """
+    arrays = to_arrays(prepared.scenario) if arrays is None else arrays
     uncertain = bool(arrays.has_ranges) or prepared.random
     checked = settings.checked(uncertain)
     prov = prepared.provenance(
         checked.seed,
         kind="sensitivity",
+        keep_seed=True,
         samples=checked.samples,
         sobol=checked.sobol,
         step=DEFAULT_STEP,
         random_stream=RANDOM_STREAM,
     )
-    return checked, replace(prov, seed=checked.seed)
+    return checked, prov
 
 
 def sensitivity(
@@ -296,14 +300,18 @@ def sensitivity(
     checkpoints: Checkpoints | None = None,
     progress: Callable[[int, int], None] | None = None,
     notice: Callable[[str], None] | None = None,
+    provenance: Provenance | None = None,
 ) -> SensitivityResult:
     """One-at-a-time drivers of every issue's forecast, and Sobol indices when there are ranges.
 
     Every model run (the one-at-a-time copies and the Saltelli design) goes through the draw
     engine in one job, so workers, checkpoints and progress work as for Monte Carlo draws.
+    A caller that has called :func:`sensitivity_provenance` passes the settings and the
+    ``provenance`` it returned, so they are not made again.
     """
-    settings, provenance = sensitivity_provenance(prepared, settings)
     arrays = to_arrays(prepared.scenario)
+    if provenance is None:
+        settings, provenance = sensitivity_provenance(prepared, settings, arrays)
     unc = Uncertainty.from_arrays(arrays)
     seed = settings.seed if settings.seed is not None else 0
     notes: list[str] = []

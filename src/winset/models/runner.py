@@ -41,8 +41,14 @@ class Prepared:
         """Whether the model draws random numbers with these settings."""
         return self.model.uses_random(self.params, self.variant)
 
-    def provenance(self, seed: int | None, kind: str = "run", **settings: Any) -> Provenance:
-        """The provenance of this model on this scenario; the seed only if the model uses one."""
+    def provenance(
+        self, seed: int | None, kind: str = "run", *, keep_seed: bool = False, **settings: Any
+    ) -> Provenance:
+        """The provenance of this model on this scenario.
+
+        The seed is kept only if the model uses one, or with ``keep_seed`` (draws of the inputs
+        use it whatever the model).
+        """
         return Provenance(
             kind=kind,
             scenario=self.scenario.name,
@@ -50,7 +56,7 @@ class Prepared:
             model=self.model.info.name,
             variant=self.variant,
             parameters=dict(self.params),
-            seed=seed if self.random else None,
+            seed=seed if keep_seed or self.random else None,
             settings=settings,
         )
 

@@ -200,15 +200,15 @@ def twolevel_draws_provenance(
     prepared: Prepared, settings: TwoLevelSettings, draws: DrawSettings
 ) -> Provenance:
     """The provenance of two-level draws (both settings checked)."""
-    prov = prepared.provenance(
+    return prepared.provenance(
         draws.seed,
         kind="twolevel-draws",
+        keep_seed=True,
         solution=settings.solution,
         noise=settings.noise,
         grid=MC_GRID,
         **draws.determining(),
     )
-    return replace(prov, seed=draws.seed)
 
 
 def twolevel_draws(
