@@ -225,3 +225,13 @@ def test_setting_max_resamples_lowers_the_cap(monkeypatch) -> None:
         BacktestSettings(resamples=5_000).checked(False)
     with pytest.raises(InputError, match=r"must be between 1 and 1,000, not 0"):
         BacktestSettings(resamples=0).checked(False)
+
+
+def test_model_names_are_the_registry_names_in_any_case() -> None:
+    from winset.models.registry import get_model
+
+    chosen = BacktestSettings(models=(" EUM ", "Compromise")).checked(False).models
+    assert chosen == ("eum", "compromise")
+    assert get_model(" EUM ").info.name == "eum"
+    with pytest.raises(InputError, match=r"unknown model 'oracle' \(models: compromise, "):
+        BacktestSettings(models=("oracle",)).checked(False)

@@ -27,7 +27,7 @@ from winset.backtest.deu import DeuData
 from winset.backtest.models import FITTED, describe, fit, fixed_forecasts, predict
 from winset.errors import InputError, Problem
 from winset.limits import limit, over_limit
-from winset.models.registry import model_names
+from winset.models.registry import model_name, model_names
 from winset.results import Provenance, Result, frame
 from winset.seeds import check_seed, resolve_seed
 
@@ -66,16 +66,8 @@ class BacktestSettings:
         if r > most:
             raise over_limit("", "resamples", f"{r:,} resamples", "WINSET_MAX_RESAMPLES")
         check_seed(self.seed)
-        known = model_names()
-        chosen = []
-        for name in self.models:
-            match = next((k for k in known if k.lower() == name.strip().lower()), None)
-            if match is None:
-                raise InputError(
-                    Problem("", "model", f"unknown model {name!r} (models: {', '.join(known)})")
-                )
-            chosen.append(match)
-        return replace(self, seed=resolve_seed(self.seed), models=tuple(chosen))
+        chosen = tuple(model_name(name) for name in self.models)
+        return replace(self, seed=resolve_seed(self.seed), models=chosen)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from importlib import import_module
 from winset.errors import InputError, Problem
 from winset.models.base import Model, ModelInfo
 
-__all__ = ["get_model", "model_infos", "model_names", "register_model"]
+__all__ = ["get_model", "model_infos", "model_name", "model_names", "register_model"]
 
 # name -> "module:Class" or a model class. Adding a model is one line here and one module.
 _MODELS: dict[str, str | type[Model]] = {
@@ -27,6 +27,22 @@ _MODELS: dict[str, str | type[Model]] = {
 def model_names() -> tuple[str, ...]:
     """Registered model names, in registry order."""
     return tuple(_MODELS)
+
+
+def model_name(name: str) -> str:
+    """The registered name that ``name`` means; :class:`InputError` for an unknown name.
+
+    Names are matched without regard to case or surrounding spaces.
+    """
+    if name in _MODELS:
+        return name
+    wanted = name.strip().lower()
+    match = next((k for k in _MODELS if k.lower() == wanted), None)
+    if match is None:
+        raise InputError(
+            Problem("", "model", f"unknown model {name!r} (models: {', '.join(_MODELS)})")
+        )
+    return match
 
 
 def _load(target: str | type[Model], name: str) -> type[Model]:
@@ -45,17 +61,9 @@ def _load(target: str | type[Model], name: str) -> type[Model]:
 
 
 def get_model(name: str, threads: int | None = None) -> Model:
-    """A new instance of the named model; :class:`InputError` for an unknown name.
-
-    Names are matched without regard to case.
-    """
-    key = name if name in _MODELS else next((k for k in _MODELS if k.lower() == name.lower()), "")
-    target = _MODELS.get(key)
-    if target is None:
-        raise InputError(
-            Problem("", "model", f"unknown model {name!r} (models: {', '.join(_MODELS)})")
-        )
-    return _load(target, key)(threads=threads)
+    """A new instance of the named model (see :func:`model_name`); InputError if unknown."""
+    key = model_name(name)
+    return _load(_MODELS[key], key)(threads=threads)
 
 
 def register_model(model: str | type[Model] | Model, name: str | None = None) -> str:
