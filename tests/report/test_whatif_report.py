@@ -34,3 +34,25 @@ def test_cli_what_if_report(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     text = out.read_text()
     assert "Iran removed" in text and "<h3>Ratification</h3>" in text
+
+
+def test_interactive_what_if_shows_what_the_table_shows() -> None:
+    """The same rows, labels and values: draws are labelled and compared by their mean."""
+    from samples import RANGED
+    from winset.report.interactive import whatif_figure
+    from winset.report.whatif import compared_runs, shown_value
+    from winset.scenario.load import build_scenario
+
+    levers = Levers(values=(("A", "position", "lag", 3.0),))
+    scenario = build_scenario(RANGED, "ranged.yaml")
+    data = report_data(Study(scenario, levers=levers), ["compromise"], seed=1)
+    rows = compared_runs(data.whatif)
+    labels = [label for label, _, _ in rows]
+    assert labels == ["compromise", "compromise (mean of draws)"]
+    before = [shown_value(base, "lag") for _, base, _ in rows]
+    after = [shown_value(other, "lag") for _, _, other in rows]
+    fig = whatif_figure(data.whatif, "lag")
+    for trace, values in zip(fig.data, (before, after), strict=True):
+        assert list(trace.y) == labels and list(trace.x) == values
+    drawn = rows[1][1]
+    assert shown_value(drawn, "lag") == drawn.distribution["lag"].mean

@@ -31,8 +31,10 @@ from winset.report.palette import (
     ACTOR,
     GREY,
     LIGHT_GREY,
+    PATH_COLOURS,
+    RED,
     SERIES,
-    actor_colours,
+    trajectory_colours,
 )
 from winset.scenario.schema import Estimate, Scenario
 
@@ -332,11 +334,8 @@ def trajectory_figure(
     import plotly.graph_objects as go
 
     steps = [r.round for r in result.rounds]
-    actors = [a for a in result.actors if a in result.rounds[0].issues[issue].positions]
-    finals = {a: result.rounds[-1].issues[issue].positions[a] for a in actors}
-    w = {a: float((weights or {}).get(a, len(actors) - k)) for k, a in enumerate(actors)}
-    ordered = sorted(actors, key=lambda a: (-finals[a], a))
-    colours = actor_colours({a: w[a] for a in ordered})
+    colours = trajectory_colours(result, issue, weights)
+    actors = [a for a in result.actors if a in colours]
     fig = go.Figure()
     for actor in sorted(actors, key=lambda a: colours[a] is not None):
         c = colours[actor]
@@ -586,9 +585,8 @@ def twolevel_figure(
         pictures = path_pictures(problem, grid=GRID)[1]
     ux = low[0] + span[0] * np.linspace(0, 1, GRID)
     uy = low[1] + span[1] * np.linspace(0, 1, GRID)
-    colours = (SERIES[0], SERIES[2], SERIES[3], SERIES[4], SERIES[5], SERIES[1])
     for k, pic in enumerate(pictures):
-        c = colours[k % len(colours)]
+        c = PATH_COLOURS[k % len(PATH_COLOURS)]
         label = _e(pic.label) + (" — empty" if pic.empty else "")
         hover = _e(f"{pic.label}: " + (f"empty — {pic.reason}" if pic.empty else "win-set"))
         if pic.segment is not None and pic.segment.size:
@@ -614,7 +612,7 @@ def twolevel_figure(
             b = low[:2] + span[:2] * line.hi[:2]
             fig.add_trace(go.Scatter(
                 x=[a[0], b[0], b[0], a[0], a[0]], y=[a[1], a[1], b[1], b[1], a[1]],
-                mode="lines", line={"color": "#C0392B", "width": 3},
+                mode="lines", line={"color": RED, "width": 3},
                 name=_e(f"{line.side} red line '{line.name}'"), hoverinfo="name"))  # fmt: skip
     ax_, ay_, at_ = [], [], []
     for actor in scenario.actors:
@@ -651,7 +649,7 @@ def twolevel_figure(
     for p in result.paths:
         if p.agreement is not None:
             marks.append((f"agreement via {p.name}", (p.agreement[names[0]],
-                          p.agreement[names[1]]), "star", "#C0392B", 16))  # fmt: skip
+                          p.agreement[names[1]]), "star", RED, 16))  # fmt: skip
     for name, (x, y), symbol, c, size in marks:
         fig.add_trace(go.Scatter(x=[x], y=[y], mode="markers", name=_e(name),
                                  marker={"symbol": symbol, "color": c, "size": size,
@@ -683,7 +681,7 @@ def _twolevel_line(scenario: Scenario, result: TwoLevelResult) -> go.Figure:
             lo, hi = p.bounds[name]
             fig.add_trace(go.Scatter(x=[lo, hi], y=[_e(p.name)] * 2, mode="lines",
                                      line={"width": 10}, name=_e(p.name)))  # fmt: skip
-    fig.add_vline(x=result.outcome[name], line_color="#C0392B")
+    fig.add_vline(x=result.outcome[name], line_color=RED)
     _layout(fig, "Agreement sets and the outcome", 300)
     return fig
 
@@ -726,29 +724,17 @@ def whatif_figure(comparisons: Sequence[Comparison], issue: str) -> go.Figure:
     require_plotly()
     import plotly.graph_objects as go
 
-    from winset.results import RunResult
+    from winset.report.whatif import compared_runs, shown_value
 
     fig = go.Figure()
-    rows = [
-        c
-        for c in comparisons
-        if isinstance(c.baseline, RunResult) and isinstance(c.counterfactual, RunResult)
-    ]
-    labels = [_e(c.baseline.provenance.model + (" (draws)" if c.baseline.provenance.kind ==
-                                                "draws" else "")) for c in rows]  # fmt: skip
-
-    def value(r: Any) -> float:
-        if r.provenance.kind == "draws" and issue in r.distribution:
-            return float(r.distribution[issue].mean)
-        return float(r.forecast[issue])
-
-    for name, attr, symbol in (
-        ("baseline", "baseline", "circle-open"),
-        ("what-if", "counterfactual", "circle"),
-    ):
+    rows = compared_runs(comparisons)
+    labels = [_e(label) for label, _, _ in rows]
+    before = [float(shown_value(base, issue)) for _, base, _ in rows]
+    after = [float(shown_value(other, issue)) for _, _, other in rows]
+    for name, values, symbol in (("baseline", before, "circle-open"), ("what-if", after, "circle")):
         fig.add_trace(
             go.Scatter(
-                x=[value(getattr(c, attr)) for c in rows],
+                x=values,
                 y=labels,
                 mode="markers",
                 marker={"symbol": symbol, "size": 12, "color": SERIES[0],

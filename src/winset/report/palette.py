@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from winset.results import RunResult
     from winset.scenario.schema import Scenario
 
 __all__ = [
@@ -25,11 +26,14 @@ __all__ = [
     "GREY",
     "LIGHT_GREY",
     "MARKERS",
+    "PATH_COLOURS",
+    "RED",
     "SERIES",
     "actor_colours",
     "actor_weights",
     "colour",
     "marker",
+    "trajectory_colours",
 ]
 
 SERIES = (
@@ -68,6 +72,12 @@ GREY = "#8a8a8a"
 
 LIGHT_GREY = "#c8c8c8"
 """Background context: actors that are neither labelled nor coloured."""
+
+PATH_COLOURS = (SERIES[0], SERIES[2], SERIES[3], SERIES[4], SERIES[5], SERIES[1])
+"""Colours of the ratification paths in the two-level pictures (vermillion last: near red)."""
+
+RED = "#C0392B"
+"""Red lines, the agreements and the outcome in the two-level pictures."""
 
 
 def colour(k: int) -> str:
@@ -114,3 +124,21 @@ def actor_weights(scenario: Scenario, issue: str) -> dict[str, float]:
         for a in scenario.actors
         if issue in a.salience
     }
+
+
+def trajectory_colours(
+    result: RunResult, issue: str, weights: Mapping[str, float] | None = None
+) -> dict[str, str | None]:
+    """Each actor's colour in the issue's trajectory picture (None: grey), by final position.
+
+    The actors with a position on ``issue``, highest final position first (ties by name), so
+    the colours follow the lines' order at the end; the largest by ``weights`` (capability x
+    salience; actors missing from it, or all without it, rank by their order in the result)
+    get a colour, as :func:`actor_colours` chooses.
+    """
+    positions = result.rounds[0].issues[issue].positions
+    actors = [a for a in result.actors if a in positions]
+    finals = result.rounds[-1].issues[issue].positions
+    w = {a: float((weights or {}).get(a, len(actors) - k)) for k, a in enumerate(actors)}
+    ordered = sorted(actors, key=lambda a: (-finals[a], a))
+    return actor_colours({a: w[a] for a in ordered})

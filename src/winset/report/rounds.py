@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from winset.numbers import fmt
 from winset.report.labels import spread, text_size
-from winset.report.palette import LIGHT_GREY, actor_colours
+from winset.report.palette import LIGHT_GREY, trajectory_colours
 from winset.report.plots import WIDTH, chart_style
 from winset.results import RunResult
 
@@ -124,11 +124,10 @@ def _plot_trajectory(
     else:
         fig = ax.figure  # type: ignore[assignment]
     steps = [r.round for r in result.rounds]
-    actors = [a for a in result.actors if a in result.rounds[0].issues[issue].positions]
+    colours = trajectory_colours(result, issue, weights)
+    ordered = list(colours)  # by final position: the colours follow the final order
+    actors = [a for a in result.actors if a in colours]
     finals = {a: result.rounds[-1].issues[issue].positions[a] for a in actors}
-    w = {a: float((weights or {}).get(a, len(actors) - k)) for k, a in enumerate(actors)}
-    ordered = sorted(actors, key=lambda a: (-finals[a], a))  # colours follow the final order
-    colours = actor_colours({a: w[a] for a in ordered})
     for actor in actors:
         xs = [r.issues[issue].positions[actor] for r in result.rounds]
         c = colours[actor]

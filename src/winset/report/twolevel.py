@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from winset.numbers import fmt
 from winset.report.labels import place_labels
-from winset.report.palette import GREY, SERIES
+from winset.report.palette import GREY, PATH_COLOURS, RED, SERIES
 from winset.report.plots import WIDTH, chart_style
 from winset.scenario.schema import Scenario
 from winset.twolevel.analyse import PathResult, TwoLevelResult
@@ -50,8 +50,6 @@ __all__ = [
 
 GRID = 321
 FloatArray = NDArray[np.float64]
-_PATH_COLOURS = (SERIES[0], SERIES[2], SERIES[3], SERIES[4], SERIES[5], SERIES[1])
-_RED = "#C0392B"
 
 
 def point(values: dict[str, float] | None, spans: dict[str, float] | None = None) -> str:
@@ -330,7 +328,7 @@ def _plot_plane(
     handles: list[Any] = []
     notes: list[str] = []
     for k, pic in enumerate(pictures):
-        c = _PATH_COLOURS[k % len(_PATH_COLOURS)]
+        c = PATH_COLOURS[k % len(PATH_COLOURS)]
         hatch = None if pic.open else "//"
         if np.any(pic.ratifiers > 0) and not np.all(pic.ratifiers > 0):
             # dashes offset per path, so paths whose ratifiers coincide still show each colour
@@ -361,11 +359,11 @@ def _plot_plane(
             drawn.add((line.side, line.name))
             a = low[:2] + span[:2] * line.lo[:2]
             b = low[:2] + span[:2] * line.hi[:2]
-            ax.add_patch(Rectangle(tuple(a), *(b - a), fill=False, edgecolor=_RED, lw=2.4,
+            ax.add_patch(Rectangle(tuple(a), *(b - a), fill=False, edgecolor=RED, lw=2.4,
                                    ls="-", zorder=4, clip_on=False))  # fmt: skip
             on = ", ".join(line.paths or ())
             handles.append(
-                Line2D([], [], color=_RED, lw=2.4,
+                Line2D([], [], color=RED, lw=2.4,
                        label=f"{line.side} red line '{line.name}' (on {on})")
             )  # fmt: skip
     # who is where: actors and blocs, one label per place
@@ -402,7 +400,7 @@ def _plot_plane(
     for p in result.paths:
         if p.agreement is not None:
             xy = (p.agreement[names[0]], p.agreement[names[1]])
-            ax.plot(*xy, "*", color=_RED, ms=15, zorder=7)
+            ax.plot(*xy, "*", color=RED, ms=15, zorder=7)
             marks.append((xy, f"agreement via {p.name}", 8.0))
     out = result.outcome
     ax.plot(out[names[0]], out[names[1]], "o", ms=20, mfc="none", mec="black", mew=2, zorder=7)
@@ -410,7 +408,7 @@ def _plot_plane(
     handles += [
         Line2D([], [], color="black", marker="X", ls="", ms=9, label="reversion point q"),
         Line2D([], [], color=GREY, marker="D", ls="", ms=7, label="Level-I forecast"),
-        Line2D([], [], color=_RED, marker="*", ls="", ms=12, label="agreement per path"),
+        Line2D([], [], color=RED, marker="*", ls="", ms=12, label="agreement per path"),
         Line2D([], [], color="k", marker="o", mfc="none", ls="", ms=12, mew=2, label="outcome"),
         Line2D([], [], color="#555555", ls="--", lw=1.2, label="ratifiers alone (dashed)"),
     ]
@@ -507,14 +505,14 @@ def _plot_line(
             edges = np.flatnonzero(np.diff(np.concatenate([[0], ok.astype(int), [0]])))
             for a, b in zip(edges[::2], edges[1::2], strict=True):
                 ax.plot([low + span * xs[a], low + span * xs[b - 1]], [row, row],
-                        color=_PATH_COLOURS[row % len(_PATH_COLOURS)], lw=8,
+                        color=PATH_COLOURS[row % len(PATH_COLOURS)], lw=8,
                         solid_capstyle="butt")  # fmt: skip
             empty = "" if ok.any() else " (empty)"
             labels.append(f"{side.name}: {path.name}{'' if path.open else ' (closed)'}{empty}")
             row += 1
     ax.axvline(low + span * q[0], color="k", ls="--", label="reversion point q")
     name = problem.issues[0]
-    ax.axvline(result.outcome[name], color=_RED, lw=2, label="outcome")
+    ax.axvline(result.outcome[name], color=RED, lw=2, label="outcome")
     ax.set_yticks(range(row), labels)
     ax.set_ylim(-0.6, row - 0.4)
     ax.set_xlim(low, low + span)

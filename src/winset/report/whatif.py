@@ -19,10 +19,14 @@ from winset.results import RunResult
 from winset.study import Comparison
 from winset.twolevel.analyse import TwoLevelResult
 
-__all__ = ["plot_whatif", "whatif_fragment"]
+__all__ = ["compared_runs", "plot_whatif", "shown_value", "whatif_fragment"]
 
 
-def _runs(comparisons: Sequence[Comparison]) -> list[tuple[str, RunResult, RunResult]]:
+def compared_runs(comparisons: Sequence[Comparison]) -> list[tuple[str, RunResult, RunResult]]:
+    """(label, baseline, what-if) of each comparison of forecasts or draws, in order.
+
+    The label is the model's name, with ``(mean of draws)`` for draws (see :func:`shown_value`).
+    """
     out = []
     for c in comparisons:
         if isinstance(c.baseline, RunResult) and isinstance(c.counterfactual, RunResult):
@@ -33,7 +37,8 @@ def _runs(comparisons: Sequence[Comparison]) -> list[tuple[str, RunResult, RunRe
     return out
 
 
-def _value(r: RunResult, issue: str) -> float:
+def shown_value(r: RunResult, issue: str) -> float:
+    """The value compared on ``issue``: the mean of the draws for draws, else the forecast."""
     if r.provenance.kind == "draws" and issue in r.distribution:
         return r.distribution[issue].mean
     return r.forecast[issue]
@@ -41,12 +46,12 @@ def _value(r: RunResult, issue: str) -> float:
 
 def plot_whatif(comparisons: Sequence[Comparison], issue: str, ax: Axes | None = None) -> Figure:
     """Per model, the baseline forecast (hollow) and the what-if's (filled), joined by an arrow."""
-    rows = _runs(comparisons)
+    rows = compared_runs(comparisons)
     with chart_style():
         fig, ax = axes(ax, (WIDTH, 0.42 * max(len(rows), 2) + 1.4))
         ys = np.arange(len(rows))[::-1]
         for k, (y, (_, base, other)) in enumerate(zip(ys, rows, strict=True)):
-            a, b = _value(base, issue), _value(other, issue)
+            a, b = shown_value(base, issue), shown_value(other, issue)
             c = SERIES[k % len(SERIES)]
             if a != b:
                 ax.annotate("", xy=(b, y), xytext=(a, y),
@@ -98,8 +103,8 @@ def whatif_fragment(
              "beside the baseline.</p>"]  # fmt: skip
     rows = []
     for issue in issues:
-        for label, base, other in _runs(comparisons):
-            a, b = _value(base, issue), _value(other, issue)
+        for label, base, other in compared_runs(comparisons):
+            a, b = shown_value(base, issue), shown_value(other, issue)
             spread = ""
             if base.provenance.kind == "draws" and issue in base.distribution:
                 d0, d1 = base.distribution[issue], other.distribution[issue]
