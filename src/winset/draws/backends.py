@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 from winset.errors import InputError, Problem
 
-__all__ = ["SCHEDULERS", "Backend", "check_workers", "dask_available", "open_backend"]
+__all__ = ["Backend", "check_workers", "dask_available", "open_backend"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -210,9 +210,6 @@ def _remote(address: str) -> Iterator[Backend]:
 @contextmanager
 def _serial() -> Iterator[Backend]:
     yield SerialBackend()
-
-
-SCHEDULERS = ("serial", "processes", "dask")
 
 
 def check_workers(workers: int) -> int:
