@@ -114,9 +114,9 @@ class TwoLevelDraws(Result):
 def _body_for_draw(
     body: BodyArrays, index: dict[str, int], pos: FloatArray, sal: FloatArray
 ) -> BodyArrays:
-    ideal, weight = body.ideal.copy(), body.weight.copy()
     if body.own_position is None or body.own_salience is None:
         return body
+    ideal, weight = body.ideal.copy(), body.weight.copy()
     for b, actor in enumerate(body.actors):
         if actor is None:
             continue
@@ -175,13 +175,12 @@ class TwoLevelJob:
         inputs = unc.unpack(rows)
         index = {name: i for i, name in enumerate(self.actors)}
         neg = [index[side.negotiator] for side in problem.sides]
-        names = [" + ".join(p.name for p in pair) for pair in problem.pairs()]
+        present = self.present[neg]
         out = np.empty((stop - start, self.width))
-        p = len(names)
+        p = len(problem.pairs())
         for b in range(stop - start):
             pos, sal = inputs.position[b], inputs.salience[b]
             drawn = _problem_for_draw(problem, index, pos, sal)
-            present = self.present[neg]
             neg_x = np.where(present, pos[neg], problem.reversion)
             neg_w = np.where(present, sal[neg], 0.0)
             results, best = evaluate(
@@ -189,7 +188,8 @@ class TwoLevelJob:
                 top_pivotal=0, budget=MC_GRID,
             )  # fmt: skip
             out[b, :p] = [r.ratifiable for r in results]
-            out[b, p] = -1 if best is None else names.index(best.name)
+            # the chosen combination's column: its place among the results (pairs() order)
+            out[b, p] = -1 if best is None else next(j for j, r in enumerate(results) if r is best)
             out[b, p + 1 :] = (
                 problem.reversion if best is None else problem.point(best.agreement or {})
             )
