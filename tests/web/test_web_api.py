@@ -127,6 +127,21 @@ def test_twolevel_is_the_cli_document(client: TestClient) -> None:
     assert doc == cli_json("twolevel", "iraq-2011")
 
 
+def test_models_is_the_cli_document(client: TestClient) -> None:
+    out = CliRunner().invoke(cli, ["models", "--json"])
+    assert out.exit_code == 0, out.output
+    assert client.get("/api/v1/models").json() == json.loads(out.stdout)
+
+
+def test_twolevel_refuses_before_any_work(client: TestClient) -> None:
+    r = client.post("/api/v1/twolevel", json={"scenario": "iraq-2011", "seed": 1})
+    assert r.status_code == 422 and r.json()["problems"][0]["field"] == "draws"
+    r = client.post("/api/v1/twolevel", json={"scenario": "eu-emissions-1994", "search": "x"})
+    assert r.status_code == 422  # no ratification: refused at once, not as a failed job
+    r = client.post("/api/v1/twolevel", json={"scenario": "iraq-2011", "solution": "nope"})
+    assert r.status_code == 422
+
+
 def test_twolevel_with_search_and_draws(client: TestClient) -> None:
     body = {
         "scenario": "iraq-2011",

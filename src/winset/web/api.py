@@ -164,11 +164,7 @@ async def upload_scenario(
     else:
         content = await request.body()
         name = filename or "upload"
-    scenario = await run_in_threadpool(wb.library.parse_upload, content, name, ctype)
-    wanted = scenario.name if scenario.name not in ("table", "upload") else Path(name).stem
-    stored = await run_in_threadpool(
-        wb.library.save, scenario, wb.library.free_name(wanted or "upload")
-    )
+    stored, scenario = await run_in_threadpool(wb.library.add_upload, content, name, ctype)
     return _json(
         {
             "name": stored,
@@ -189,18 +185,27 @@ def get_scenario(request: Request, name: str) -> JSONResponse:
 
 @router.get("/v1/models", summary="The models, as `winset models --json`")
 def list_models() -> JSONResponse:
-    """Every registered model with its citation, variants and parameters."""
+    """Every registered model with its citation, summary, variants and parameters."""
     return _json(
         [
             {
                 "name": i.name,
                 "title": i.title,
                 "citation": i.citation,
+                "summary": i.summary,
                 "deterministic": i.deterministic,
                 "iterative": i.iterative,
+                "separable": i.separable,
                 "variants": list(i.variants),
                 "parameters": [
-                    {"name": p.name, "default": p.default, "low": p.low, "high": p.high}
+                    {
+                        "name": p.name,
+                        "default": p.default,
+                        "low": p.low,
+                        "high": p.high,
+                        "choices": list(p.choices) if p.choices else None,
+                        "description": p.description,
+                    }
                     for p in i.parameters
                 ],
             }
@@ -298,44 +303,17 @@ def cancel_job(request: Request, job_id: str) -> JSONResponse:
 @router.post("/v1/twolevel", summary="The two-level analysis, as `winset twolevel --json`")
 def create_twolevel(request: Request, body: TwoLevelRequest) -> JSONResponse:
     """Paths, agreement sets, P(ratify), the outcome; with ``search`` and ``draws`` too."""
-    from winset.twolevel.analyse import TwoLevelSettings
-    from winset.twolevel.problem import build
-
     wb = _wb(request)
     levers = levers_of(body.set, body.remove, body.path, body.drop_red_line)
     the_study = wb.study(
         body.scenario, body.model, variant=body.variant, params=body.params, levers=levers
     )
-    build(the_study.prepared().scenario)
-    settings = TwoLevelSettings(body.solution, body.noise).checked()
-    draw_settings = (
-        wb.draw_settings(body.draws, body.seed, body.distribution) if body.draws else None
-    )
     if body.draws is None and body.seed is not None:
         raise InputError(Problem("", "draws", "seed and distribution need draws"))
-    store = wb.store
-
-    def work(progress: Callable[[int, int], None]) -> dict[str, Any]:
-        if levers:
-            done: Any = services.whatif(
-                the_study, lambda s: services.twolevel(s, settings, store=store), store=store
-            )
-        else:
-            done = services.twolevel(the_study, settings, store=store)
-        out: dict[str, Any] = done.result.to_dict()
-        if body.search:
-            out["search"] = services.search(
-                the_study, body.search, body.search_by, store=store
-            ).result.to_dict()
-        if draw_settings is not None:
-            out["draws"] = services.twolevel_draws(
-                the_study, settings, draw_settings, store=store, progress=progress
-            ).result.to_dict()
-        return out
-
-    if not body.search and draw_settings is None:
-        return _json(work(lambda done, total: None))
-    job = wb.jobs.submit("twolevel", body.scenario, "two-level analysis", work)
+    draws = wb.draw_settings(body.draws, body.seed, body.distribution) if body.draws else None
+    if not body.search and draws is None:
+        return _json(wb.twolevel(the_study, body.solution, body.noise).result.to_dict())
+    job = wb.twolevel_job(the_study, body.solution, body.noise, body.search, body.search_by, draws)
     return _answer(wb, job, body.wait)
 
 

@@ -248,8 +248,13 @@ class Library:
         self.check_size(scenario, shown)
         return scenario
 
-    def add_upload(self, content: bytes, filename: str, content_type: str = "") -> str:
-        """Read, check and save an upload under a free name derived from it; returns the name."""
+    def add_upload(
+        self, content: bytes, filename: str, content_type: str = ""
+    ) -> tuple[str, Scenario]:
+        """Read, check and save an upload under a free name derived from it.
+
+        Returns the name it was saved under and the scenario as read.
+        """
         scenario = self.parse_upload(content, filename, content_type)
         wanted = scenario.name if scenario.name not in ("table", "upload") else Path(filename).stem
-        return self.save(scenario, self.free_name(wanted or "upload"))
+        return self.save(scenario, self.free_name(wanted or "upload")), scenario

@@ -103,7 +103,7 @@ async def upload(request: Request, file: UploadFile) -> Response:
     wb = _wb(request)
     content = await file.read()
     try:
-        name = await run_in_threadpool(
+        name, _ = await run_in_threadpool(
             wb.library.add_upload, content, file.filename or "upload", file.content_type or ""
         )
     except InputError as exc:

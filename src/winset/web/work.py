@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from winset import study as services
 from winset.draws import DrawSettings
@@ -21,6 +21,9 @@ from winset.web.editor import Drafts
 from winset.web.jobs import Job, JobManager
 from winset.web.library import Library
 from winset.web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from winset.twolevel.analyse import TwoLevelSettings
 
 __all__ = ["Workbench", "levers_of"]
 
@@ -133,11 +136,17 @@ class Workbench:
         self, the_study: services.Study, solution: str = "nearest", noise: Any = 0.05
     ) -> services.Done[Any]:
         """The two-level analysis (with levers: the what-if beside the baseline)."""
+        return self._analyse(the_study, self._level2(the_study, solution, noise))
+
+    def _level2(self, the_study: services.Study, solution: str, noise: Any) -> TwoLevelSettings:
+        """The two-level settings, checked, and the study's ratification (every check, no work)."""
         from winset.twolevel.analyse import TwoLevelSettings
         from winset.twolevel.problem import build
 
         build(the_study.prepared().scenario)
-        settings = TwoLevelSettings(solution or "nearest", _float(noise, "noise", 0.05)).checked()
+        return TwoLevelSettings(solution or "nearest", _float(noise, "noise", 0.05)).checked()
+
+    def _analyse(self, the_study: services.Study, settings: TwoLevelSettings) -> services.Done[Any]:
         if the_study.levers:
             return services.whatif(
                 the_study,
@@ -153,7 +162,7 @@ class Workbench:
         kind: str,
         the_study: services.Study,
         title: str,
-        work: Callable[[Callable[[int, int], None]], Result],
+        work: Callable[[Callable[[int, int], None]], Result | dict[str, Any]],
         context: dict[str, Any] | None = None,
     ) -> Job:
         scenario = the_study.prepared(counterfactual=False).scenario.name
@@ -195,6 +204,37 @@ class Workbench:
 
         title = f"{settings.draws:,} two-level draws (seed {settings.seed})"
         return self._submit("twolevel-draws", the_study, title, work, {"seed": settings.seed})
+
+    def twolevel_job(
+        self,
+        the_study: services.Study,
+        solution: str = "nearest",
+        noise: Any = 0.05,
+        search: str | None = None,
+        search_by: str = "position",
+        draws: DrawSettings | None = None,
+    ) -> Job:
+        """The two-level analysis with the strategy search and draws, as one job.
+
+        Its result is the document of ``winset twolevel --json`` (with ``--search`` and
+        ``--draws``): the analysis, then ``search`` and ``draws`` when asked for.
+        """
+        settings = self._level2(the_study, solution, noise)
+        store = self.store
+
+        def work(progress: Callable[[int, int], None]) -> dict[str, Any]:
+            out: dict[str, Any] = self._analyse(the_study, settings).result.to_dict()
+            if search:
+                out["search"] = services.search(
+                    the_study, search, search_by, store=store
+                ).result.to_dict()
+            if draws is not None:
+                out["draws"] = services.twolevel_draws(
+                    the_study, settings, draws, store=store, progress=progress
+                ).result.to_dict()
+            return out
+
+        return self._submit("twolevel", the_study, "two-level analysis", work)
 
     def search_job(self, the_study: services.Study, path: str, lever: str = "position") -> Job:
         """What it would have taken for ``path`` to ratify an agreement."""
