@@ -109,7 +109,6 @@ def build_report(data: ReportData, interactive: bool = False) -> str:
     scenario = data.scenario
     charts = _Charts(interactive)
     page = _Page()
-    first = data.runs[0] if data.runs else None
     drawn = {r.provenance.model: r for r in data.draws}
     pictures = None
     if data.twolevel is not None and len(scenario.issues) >= 2:
@@ -170,7 +169,6 @@ def build_report(data: ReportData, interactive: bool = False) -> str:
         seed=data.seed,
         plotly_js=plotly_js,
         levers=data.levers,
-        model=first.provenance.model if first else "",
     )
 
 

@@ -26,6 +26,8 @@ __all__ = ["Box", "place_labels", "spread", "text_size"]
 _MEASURE = TextToPath()
 _RADII = (3.0, 8.0, 14.0, 22.0, 32.0, 44.0, 58.0, 74.0, 92.0)
 _ANGLES = (0, 180, 90, 270, 30, 150, 330, 210, 60, 120, 300, 240)
+_TEXT = "#222222"  # the labels
+_LEADER = "#777777"  # the line from a point to a label that had to move away
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,7 @@ def place_labels(
     texts: Sequence[str],
     *,
     fontsize: float = 7.0,
-    colours: Sequence[str] | None = None,
     marker_px: Sequence[float] | float = 4.0,
-    obstacles: Sequence[Box] = (),
-    leader_colour: str = "#777777",
 ) -> list[int]:
     """Label each point without overlaps, in the order given (put the important ones first).
 
@@ -90,15 +89,9 @@ def place_labels(
         One label per point.
     fontsize
         In points.
-    colours
-        Text colour per label (default: near-black).
     marker_px
         Radius in pixels of each point's marker (one for all, or one per point): labels keep
         clear of every marker.
-    obstacles
-        Further boxes (display pixels) that labels must not cover.
-    leader_colour
-        The colour of the line drawn from a point to a label that had to move away.
 
     Returns
     -------
@@ -111,7 +104,7 @@ def place_labels(
     outer = Box(frame.x0 + 1, frame.y0 + 1, frame.x1 - 1, frame.y1 - 1)
     display = np.asarray(ax.transData.transform(points)) if len(points) else np.empty((0, 2))
     radii = [float(marker_px)] * len(points) if isinstance(marker_px, int | float) else marker_px
-    taken: list[Box] = list(obstacles)
+    taken: list[Box] = []
     for (px, py), r in zip(display, radii, strict=True):
         taken.append(Box(px - r, py - r, px + r, py + r))
     missed: list[int] = []
@@ -133,7 +126,7 @@ def place_labels(
             ha=ha,
             va=va,
             fontsize=fontsize,
-            color=colours[k] if colours is not None else "#222222",
+            color=_TEXT,
             clip_on=False,
         )
         if far:
@@ -142,7 +135,7 @@ def place_labels(
             length = math.hypot(ex - px, ey - py) or 1.0
             sx, sy = px + (ex - px) * own / length, py + (ey - py) * own / length
             (x0, y0), (x1, y1) = inverse.transform([(sx, sy), (ex, ey)])
-            ax.plot([x0, x1], [y0, y1], color=leader_colour, lw=0.6, zorder=1.5)
+            ax.plot([x0, x1], [y0, y1], color=_LEADER, lw=0.6, zorder=1.5)
     return missed
 
 

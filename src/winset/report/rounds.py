@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from winset.numbers import fmt
 from winset.report.labels import spread, text_size
 from winset.report.palette import LIGHT_GREY, trajectory_colours
-from winset.report.plots import WIDTH, chart_style
+from winset.report.plots import WIDTH, axes, chart_style
 from winset.results import RunResult
 
 __all__ = [
@@ -118,11 +118,7 @@ def _plot_trajectory(
     weights: Mapping[str, float] | None,
     labels: dict[str, str],
 ) -> Figure:
-    if ax is None:
-        fig = Figure(figsize=(WIDTH, 4.6))
-        ax = fig.subplots()
-    else:
-        fig = ax.figure  # type: ignore[assignment]
+    fig, ax = axes(ax, (WIDTH, 4.6))
     steps = [r.round for r in result.rounds]
     colours = trajectory_colours(result, issue, weights)
     ordered = list(colours)  # by final position: the colours follow the final order

@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from winset.numbers import fmt
 from winset.report.labels import place_labels
 from winset.report.palette import GREY, PATH_COLOURS, RED, SERIES
-from winset.report.plots import WIDTH, chart_style
+from winset.report.plots import WIDTH, axes, chart_style
 from winset.scenario.schema import Scenario
 from winset.twolevel.analyse import PathResult, TwoLevelResult
 from winset.twolevel.draws import TwoLevelDraws
@@ -482,12 +482,10 @@ def _wrap(text: str, width: int) -> str:
 def _plot_line(
     scenario: Scenario, problem: TwoLevel, result: TwoLevelResult, ax: Axes | None
 ) -> Figure:
-    if ax is None:
-        fig = Figure(figsize=(WIDTH, 1.0 + 0.45 * sum(len(s.paths) for s in problem.sides)))
-        ax = fig.subplots()
+    new = ax is None
+    fig, ax = axes(ax, (WIDTH, 1.0 + 0.45 * sum(len(s.paths) for s in problem.sides)))
+    if new:
         fig.subplots_adjust(left=0.22, right=0.97, bottom=0.3)
-    else:
-        fig = ax.figure  # type: ignore[assignment]
     low = float(problem.scales.low[0])
     span = problem.scales.span(0)
     xs = np.linspace(0, 1, 2001)
@@ -525,12 +523,10 @@ def plot_twolevel_draws(drawn: TwoLevelDraws, ax: Axes | None = None) -> Figure:
     """P(ratifiable) and P(the deal goes through it) per path combination, over the draws."""
     with chart_style():
         names = list(drawn.p_ratifiable)
-        if ax is None:
-            fig = Figure(figsize=(WIDTH, 0.55 * len(names) + 1.3))
-            ax = fig.subplots()
+        new = ax is None
+        fig, ax = axes(ax, (WIDTH, 0.55 * len(names) + 1.3))
+        if new:
             fig.subplots_adjust(left=0.25, right=0.95, bottom=0.35 if len(names) < 3 else 0.2)
-        else:
-            fig = ax.figure  # type: ignore[assignment]
         ys = np.arange(len(names))[::-1]
         ax.barh(ys + 0.18, [drawn.p_ratifiable[n] for n in names], height=0.34,
                 color=SERIES[0], label="P(ratifiable)")  # fmt: skip

@@ -35,7 +35,7 @@ from winset.scenario.schema import Estimate
 from winset.store import RunStore
 from winset.web import charts
 from winset.web.editor import Drafts, plain
-from winset.web.jobs import Busy, JobManager
+from winset.web.jobs import Busy, JobManager, problems_json
 from winset.web.library import Library
 from winset.web.security import Guard
 from winset.web.settings import WebSettings
@@ -145,11 +145,6 @@ def templates_for() -> Jinja2Templates:
     env.filters["linkify"] = _linkify
     env.filters["plain"] = plain
     return Jinja2Templates(env=env)
-
-
-def problems_json(problems: Any) -> list[dict[str, str]]:
-    """Problems as JSON records: source, field, message."""
-    return [{"source": p.source, "field": p.field, "message": p.message} for p in problems]
 
 
 # ----------------------------------------------------------------------------- the app

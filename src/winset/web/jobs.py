@@ -20,7 +20,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +30,7 @@ from typing import Any
 from winset.draws.engine import Interrupted
 from winset.errors import InputError, Problem
 
-__all__ = ["Busy", "Job", "JobManager", "Stopped"]
+__all__ = ["Busy", "Job", "JobManager", "Stopped", "problems_json"]
 
 Progress = Callable[[int, int], None]
 FINAL = ("done", "failed", "cancelled", "interrupted", "timed out")
@@ -60,6 +60,11 @@ class Stopped(Exception):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def problems_json(problems: Iterable[Problem]) -> list[dict[str, str]]:
+    """Problems as JSON records: source, field, message (the API's 422 answers, a job's)."""
+    return [{"source": p.source, "field": p.field, "message": p.message} for p in problems]
 
 
 @dataclass
@@ -116,9 +121,7 @@ class Job:
             "progress": {"done": self.done, "total": self.total, "fraction": self.fraction},
             "elapsed": round(self.elapsed, 3),
             "message": self.message,
-            "problems": [
-                {"source": p.source, "field": p.field, "message": p.message} for p in self.problems
-            ],
+            "problems": problems_json(self.problems),
             "result": document,
         }
 
@@ -142,7 +145,7 @@ class JobManager:
         self._pool = ThreadPoolExecutor(max_workers=self.max_jobs, thread_name_prefix="winset-job")
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._futures: dict[str, Future[None]] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # submit counts the active jobs under it
         self._closing = False
         self._db_lock = threading.Lock()
         self._db_ready = False
@@ -244,7 +247,7 @@ class JobManager:
         with self._lock:
             if self._closing:
                 raise Busy("the server is shutting down")
-            running = sum(1 for j in self._jobs.values() if not j.final)
+            running = self.active()
             if running >= self.max_jobs + self.max_queue:
                 raise Busy(
                     f"{running} jobs are queued or running (at most {self.max_jobs} run at "

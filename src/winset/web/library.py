@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from winset.errors import InputError, Problem
 from winset.files import write_atomic
 from winset.scenario.load import build_scenario, bundled_names, load_scenario
@@ -44,22 +42,17 @@ def slug(text: str) -> str:
 
 
 def scenario_yaml(scenario: Scenario) -> str:
-    """The scenario as YAML (the library's exporter when there is one)."""
-    try:
-        from winset.scenario.export import scenario_to_yaml
-    except ImportError:
-        data = scenario.model_dump(mode="json", exclude_none=True)
-        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-    return str(scenario_to_yaml(scenario))
+    """The scenario as YAML (what ``winset convert`` writes)."""
+    from winset.scenario.export import scenario_to_yaml
+
+    return scenario_to_yaml(scenario)
 
 
-def scenario_xlsx(scenario: Scenario) -> bytes | None:
-    """The scenario as an XLSX workbook, or None while the library has no exporter."""
-    try:
-        from winset.scenario.export import scenario_to_xlsx
-    except ImportError:
-        return None
-    return bytes(scenario_to_xlsx(scenario))
+def scenario_xlsx(scenario: Scenario) -> bytes:
+    """The scenario as an XLSX workbook (what ``winset convert`` writes)."""
+    from winset.scenario.export import scenario_to_xlsx
+
+    return scenario_to_xlsx(scenario)
 
 
 @dataclass(frozen=True)

@@ -150,12 +150,8 @@ def download_yaml(request: Request, name: str) -> Response:
 
 @router.get("/s/{name}/scenario.xlsx")
 def download_xlsx(request: Request, name: str) -> Response:
-    """The scenario as an XLSX workbook (when the library can write one)."""
+    """The scenario as an XLSX workbook."""
     data = scenario_xlsx(_scenario(request, name))
-    if data is None:
-        raise InputError(
-            Problem("", "xlsx", "this version of winset cannot write scenarios as XLSX yet")
-        )
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(data, media_type=media, headers=attachment(f"{name}.xlsx"))
 

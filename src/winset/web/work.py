@@ -117,6 +117,8 @@ class Workbench:
             distribution=distribution or "uniform",
             chunk_size=max(1024, -(-n // chunks)),
         )
+        # the rest: at least one draw (its message quoting the workbench's most), the limit of
+        # WINSET_MAX_DRAWS, the seed and the distribution
         return settings.checked(max_draws=self.settings.max_draws)
 
     # ------------------------------------------------------------------ quick services
