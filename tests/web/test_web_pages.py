@@ -6,6 +6,7 @@ import io
 import json
 import re
 import time
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -98,6 +99,34 @@ def test_twolevel_levers_and_search(client: TestClient) -> None:
     text = wait_job(client, job)
     assert "What would it have taken for parliament?" in text
     assert "search-moves" in text
+
+
+def test_a_request_applies_its_levers_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its checks, its charts, its job and the services share the study's one preparation."""
+    import winset.study
+
+    applied: list[str] = []
+    real = winset.study.apply_levers
+
+    def counted(scenario: Any, levers: Any) -> Any:
+        applied.append(levers.title())
+        return real(scenario, levers)
+
+    monkeypatch.setattr(winset.study, "apply_levers", counted)
+    r = client.post("/s/iraq-2011/twolevel", data={"path": "notification"}, headers=HX)
+    assert "agreement through" in r.text and 'class="chart"' in r.text
+    assert applied == ["path notification forced open"]
+    applied.clear()
+    r = client.get("/s/iraq-2011/whatif/charts?set=Iran.salience.troops%3D0", headers=HX)
+    assert r.text.count('class="chart"') == 2
+    assert applied == ["Iran's salience on troops 0"]
+    applied.clear()
+    body = {"scenario": "iraq-2011", "draws": 300, "seed": 1, "remove": ["Iran"], "wait": 60}
+    doc = client.post("/api/v1/runs", json=body).json()
+    assert doc["provenance"]["kind"] == "whatif" and "baseline" in doc
+    assert applied == ["Iran removed"]
 
 
 def wait_job(client: TestClient, job: str) -> str:

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from winset.errors import InputError, Problem
 from winset.models.registry import get_model, model_names
 from winset.results import Result, RunResult
-from winset.scenario.levers import Levers, apply_levers
+from winset.scenario.levers import Levers
 from winset.scenario.load import bundled_names
 from winset.scenario.schema import Scenario
 from winset.study import RESULT_TYPES, Comparison, load_result
@@ -369,15 +369,14 @@ def whatif_charts(
     """The actors on each issue with the baseline and the what-if forecasts marked."""
     wb = _wb(request)
     scenario = _scenario(request, name)
-    levers = levers_of(set_, remove)
-    done = wb.forecast(wb.study(name, model, levers=levers), seed=1)
-    counterfactual = apply_levers(scenario, levers) if levers else scenario
+    the_study = wb.study(name, model, levers=levers_of(set_, remove))
+    done = wb.forecast(the_study, seed=1)
     return _render(
         request,
         "_whatif_charts.html",
         result=done.result,
         scenario=scenario,
-        counterfactual=counterfactual,
+        counterfactual=the_study.prepared().scenario,  # the levers applied once, by the study
     )
 
 
@@ -460,7 +459,7 @@ async def twolevel_compute(request: Request, name: str) -> HTMLResponse:
         levers = _twolevel_levers(form)
         the_study = wb.study(name, str(form.get("model") or "compromise"), levers=levers)
         done = wb.twolevel(the_study, str(form.get("solution") or "nearest"))
-        return done, apply_levers(scenario, levers) if levers else scenario
+        return done, the_study.prepared().scenario  # the levers applied once, by the study
 
     try:
         done, counterfactual = await run_in_threadpool(compute)

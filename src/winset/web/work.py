@@ -2,7 +2,8 @@
 
 Nothing here computes a result: it turns a request's inputs into a :class:`winset.study.Study`
 and settings, checks them against the workbench's limits, and hands long services to the job
-manager with a progress callback.
+manager with a progress callback. A request's study is prepared once (its levers applied, every
+check made), however often its checks, its job and the services ask for the preparation.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from winset.web.library import Library
 from winset.web.settings import WebSettings
 
 if TYPE_CHECKING:
+    from winset.models.runner import Prepared
     from winset.twolevel.analyse import TwoLevelSettings
 
 __all__ = ["Workbench", "levers_of"]
@@ -41,6 +43,22 @@ def levers_of(
         remove=tuple(r for r in remove if r),
         drop_red_lines=tuple(d for d in drop_red_lines if d),
     )
+
+
+class _Study(services.Study):
+    """A study that is prepared once, however often it is asked for its preparation.
+
+    The study is frozen, so its preparation (the levers applied, every check made) is the same
+    every time: the workbench's checks, the job's title and the services share the first.
+    """
+
+    def prepared(self, counterfactual: bool = True) -> Prepared:
+        """As :meth:`winset.study.Study.prepared`, made on the first call and kept."""
+        done: dict[bool, Prepared] = self.__dict__.setdefault("_prepared", {})
+        key = counterfactual and bool(self.levers)
+        if key not in done:
+            done[key] = super().prepared(key)
+        return done[key]
 
 
 def _whole(value: Any, field: str, default: int | None = None) -> int | None:
@@ -79,8 +97,11 @@ class Workbench:
         rounds: Any = None,
         levers: Levers | None = None,
     ) -> services.Study:
-        """A study of a library scenario (the loaded object, so nothing is read again)."""
-        the_study = services.Study(
+        """A study of a library scenario (the loaded object, so nothing is read again).
+
+        Checked before any work; its preparation is kept (``the_study.prepared()`` is free).
+        """
+        the_study = _Study(
             self.library.get(scenario),
             model or "compromise",
             variant=variant or None,
@@ -263,13 +284,14 @@ class Workbench:
             sobol=bool(sobol),
             seed=_whole(seed, "seed"),
         )
-        checked, _ = sensitivity_provenance(the_study.prepared(), settings)
+        prepared = the_study.prepared()
+        checked, _ = sensitivity_provenance(prepared, settings)
         store = self.store
 
         def work(progress: Callable[[int, int], None]) -> Result:
             return services.sensitivity(the_study, checked, store=store, progress=progress).result
 
-        model = the_study.prepared().model.info.name
+        model = prepared.model.info.name
         title = f"sensitivity of {model}" + (f" (seed {checked.seed})" if checked.seed else "")
         return self._submit("sensitivity", the_study, title, work, {"seed": checked.seed})
 
