@@ -220,3 +220,17 @@ def test_report_reads_tables_with_the_table_options(tmp_path: Path, data: Path) 
     result = runner.invoke(app, [*args, "--scale", "0:100", "--unit", "days"])
     assert result.exit_code == 0, result.output
     assert "delay" in out.read_text() and "days" in out.read_text()
+
+
+def test_twolevel_with_a_stochastic_model_repeats_from_its_seed() -> None:
+    args = ["twolevel", "iraq-2011", "-m", "smp", "--variant", "stochastic", "--json"]
+    first = runner.invoke(app, [*args, "--seed", "9", "--no-store"])
+    again = runner.invoke(app, [*args, "--seed", "9", "--no-store"])
+    assert first.exit_code == 0, first.output
+    assert first.stdout == again.stdout
+    assert json.loads(first.stdout)["provenance"]["seed"] == 9
+    # without --seed one seed is drawn and serves the baseline and the what-if alike
+    whatif = runner.invoke(app, [*args, "--set", "Iraqiya.salience.immunity=20", "--no-store"])
+    doc = json.loads(whatif.stdout)
+    seed = doc["provenance"]["seed"]
+    assert isinstance(seed, int) and doc["baseline"]["provenance"]["seed"] == seed

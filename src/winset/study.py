@@ -23,13 +23,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 from winset.draws.engine import DrawSettings
 from winset.errors import InputError, Problem
 from winset.models.base import Model
-from winset.models.runner import Prepared, prepare
-from winset.models.runner import run as run_model
+from winset.models.runner import Prepared, prepare, run_prepared
 from winset.results import Provenance, Result, RunResult, frame
 from winset.scenario.levers import Levers, apply_levers
 from winset.scenario.load import load_scenario
 from winset.scenario.schema import Scenario
-from winset.seeds import check_seed
+from winset.seeds import check_seed, resolve_seed
 from winset.store import RunStore, StoredRun
 
 # The engines are imported by the services that use them, so a command loads only its own.
@@ -125,22 +124,9 @@ def forecast(
 ) -> Done[RunResult]:
     """One model's forecast (``seed`` is used only by stochastic models; drawn if not given)."""
     prepared = study.prepared()
-    if prepared.random and seed is None:
-        from winset.seeds import fresh_seed
-
-        seed = fresh_seed()
-    seed = check_seed(seed)
+    seed = resolve_seed(seed) if prepared.random else check_seed(seed)
     return _cached(
-        store,
-        prepared.provenance(seed),
-        RunResult,
-        lambda: run_model(
-            prepared.scenario,
-            prepared.model,
-            params=prepared.params,
-            variant=prepared.variant,
-            seed=seed,
-        ),
+        store, prepared.provenance(seed), RunResult, lambda: run_prepared(prepared, seed)
     )
 
 
@@ -197,9 +183,16 @@ def sensitivity(
 
 
 def twolevel(
-    study: Study, settings: TwoLevelSettings | None = None, *, store: RunStore | None = None
+    study: Study,
+    settings: TwoLevelSettings | None = None,
+    *,
+    seed: int | None = None,
+    store: RunStore | None = None,
 ) -> Done[TwoLevelResult]:
-    """Every ratification path, the agreement each can carry, and the outcome."""
+    """Every ratification path, the agreement each can carry, and the outcome.
+
+    ``seed`` is used only by a stochastic Level-I model (drawn if not given).
+    """
     from winset.twolevel.analyse import (
         TwoLevelResult,
         TwoLevelSettings,
@@ -209,11 +202,12 @@ def twolevel(
 
     prepared = study.prepared()
     checked = (settings or TwoLevelSettings()).checked()
+    seed = resolve_seed(seed) if prepared.random else check_seed(seed)
     return _cached(
         store,
-        twolevel_provenance(prepared, checked),
+        twolevel_provenance(prepared, checked, seed),
         TwoLevelResult,
-        lambda: analyse(prepared, solution=checked.solution, noise=checked.noise),
+        lambda: analyse(prepared, solution=checked.solution, noise=checked.noise, seed=seed),
     )
 
 
@@ -577,7 +571,7 @@ def report_data(
     searches: list[Strategy] = []
     if two:
         step("ratification")
-        level2 = both(studies[0], lambda x: twolevel(x, store=store))
+        level2 = both(studies[0], lambda x: twolevel(x, seed=seed, store=store))
         if ranged:
             step("ratification over draws")
             tl_settings = DrawSettings(REPORT_TWOLEVEL_DRAWS, seed=seed)

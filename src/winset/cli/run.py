@@ -93,7 +93,7 @@ def run(
         rounds=rounds,
         levers=levers,
     )
-    the_study.prepared()  # every check before the store is opened
+    prepared = the_study.prepared()  # every check before the store is opened
     run_store = open_store(store, no_store)
     if draws is not None:
         settings = DrawSettings(
@@ -112,6 +112,10 @@ def run(
                 return services.draws(s, settings, store=run_store, progress=update, notice=say)
 
     else:
+        if prepared.random and seed is None:  # one seed for the baseline and the what-if
+            from winset.seeds import fresh_seed
+
+            seed = fresh_seed()
 
         def compute(s: services.Study) -> services.Done[Any]:
             return services.forecast(s, seed=seed, store=run_store)

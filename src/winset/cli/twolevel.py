@@ -95,6 +95,7 @@ def twolevel(
     from winset.cli import render as view
     from winset.draws import DrawSettings
     from winset.scenario.levers import Levers, parse_set
+    from winset.seeds import resolve_seed
     from winset.twolevel.analyse import TwoLevelSettings
     from winset.twolevel.draws import MAX_TWOLEVEL_DRAWS
     from winset.twolevel.problem import build
@@ -102,8 +103,6 @@ def twolevel(
     check_outputs(output)
     if search is None and search_by != "position":
         raise InputError(Problem("", "--search-by", "only applies with --search PATH"))
-    if draws is None and seed is not None:  # the analysis itself draws nothing
-        raise InputError(Problem("", "--seed", "only applies with --draws N"))
     check_draw_options(
         draws,
         distribution=(distribution, "uniform"),
@@ -124,7 +123,11 @@ def twolevel(
         params=parse_params(param),
         levers=levers,
     )
-    problem = build(the_study.prepared().scenario)  # every check before any work
+    prepared = the_study.prepared()
+    problem = build(prepared.scenario)  # every check before any work
+    if draws is None and seed is not None and not prepared.random:
+        # the analysis draws nothing unless its Level-I model is stochastic
+        raise InputError(Problem("", "--seed", "only applies with --draws N"))
     if search is not None:
         from winset.twolevel.search import LEVERS, pair_for
 
@@ -145,12 +148,20 @@ def twolevel(
             chunk_size=chunk_size,
         ).checked(max_draws=MAX_TWOLEVEL_DRAWS)
     run_store = open_store(store, no_store)
+    # a stochastic Level-I model: one seed for the baseline, the what-if and the draws
+    point_seed = None
+    if prepared.random:
+        point_seed = draw_settings.seed if draw_settings is not None else resolve_seed(seed)
     if levers:
         done = services.whatif(
-            the_study, lambda s: services.twolevel(s, settings, store=run_store), store=run_store
+            the_study,
+            lambda s: services.twolevel(s, settings, seed=point_seed, store=run_store),
+            store=run_store,
         )
     else:
-        done = services.twolevel(the_study, settings, store=run_store)  # type: ignore[assignment]
+        done = services.twolevel(  # type: ignore[assignment]
+            the_study, settings, seed=point_seed, store=run_store
+        )
     strategy = (
         services.search(the_study, search, search_by, store=run_store).result if search else None
     )

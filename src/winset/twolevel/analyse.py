@@ -21,6 +21,7 @@ from winset.models.base import Model
 from winset.models.runner import Prepared, prepare, run_prepared
 from winset.results import Provenance, Result, frame
 from winset.scenario.schema import SALIENCE_MAX, Scenario
+from winset.seeds import resolve_seed
 from winset.twolevel.problem import PathArrays, TwoLevel, build
 from winset.twolevel.winsets import (
     GRID_POINTS,
@@ -380,10 +381,15 @@ def evaluate(
     return results, min(usable, key=lambda r: (-r.p_ratify, distance(r)))
 
 
-def twolevel_provenance(prepared: Prepared, settings: TwoLevelSettings, **extra: Any) -> Provenance:
-    """The provenance of a two-level analysis (``settings`` checked)."""
+def twolevel_provenance(
+    prepared: Prepared, settings: TwoLevelSettings, seed: int | None = None, **extra: Any
+) -> Provenance:
+    """The provenance of a two-level analysis (``settings`` checked).
+
+    ``seed`` is a stochastic Level-I model's seed; the provenance keeps it only for such a model.
+    """
     return prepared.provenance(
-        None, kind="twolevel", solution=settings.solution, noise=settings.noise, **extra
+        seed, kind="twolevel", solution=settings.solution, noise=settings.noise, **extra
     )
 
 
@@ -396,6 +402,7 @@ def analyse(
     solution: str = "nearest",
     noise: float = DEFAULT_NOISE,
     top_pivotal: int = 5,
+    seed: int | None = None,
 ) -> TwoLevelResult:
     """Analyse every ratification path of ``scenario`` and the outcome.
 
@@ -412,13 +419,16 @@ def analyse(
         The scale of the random-utility votes.
     top_pivotal
         How many pivotal blocs to report per path combination.
+    seed
+        The seed of a stochastic Level-I model (drawn if not given); unused by the others.
     """
     prepared = (
         scenario if isinstance(scenario, Prepared) else prepare(scenario, model, params, variant)
     )
     settings = TwoLevelSettings(solution, noise).checked()
+    seed = resolve_seed(seed) if prepared.random else None
     problem = build(prepared.scenario)
-    level1 = run_prepared(prepared)
+    level1 = run_prepared(prepared, seed)
     target = problem.point(level1.forecast)
     results, best = evaluate(
         problem,
@@ -431,7 +441,7 @@ def analyse(
     q = problem.reversion
     outcome = problem.named(q) if best is None else dict(best.agreement or {})
     return TwoLevelResult(
-        provenance=twolevel_provenance(prepared, settings),
+        provenance=twolevel_provenance(prepared, settings, seed),
         issues=problem.issues,
         reversion=problem.named(q),
         level1=dict(level1.forecast),
