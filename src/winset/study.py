@@ -24,7 +24,7 @@ from winset.draws.engine import DrawSettings
 from winset.errors import InputError, Problem
 from winset.models.base import Model
 from winset.models.runner import Prepared, prepare, run_prepared
-from winset.results import Provenance, Result, RunResult, frame
+from winset.results import Provenance, Result, RunResult
 from winset.scenario.levers import Levers, apply_levers
 from winset.scenario.load import load_scenario
 from winset.scenario.schema import Scenario
@@ -635,21 +635,3 @@ def result_type(kind: str) -> type[Result]:
 def load_result(stored: StoredRun) -> Result:
     """The result object of a stored run, whatever its kind."""
     return result_type(stored.kind).from_dict(stored.result)
-
-
-def runs_frame(store: RunStore, limit: int = 50) -> pd.DataFrame:
-    """The store's most recent runs as a table (id, created, kind, scenario, model, seed)."""
-    rows = [
-        {
-            "id": r.key,
-            "created": r.created,
-            "kind": r.kind,
-            "scenario": r.scenario,
-            "model": r.model,
-            "variant": r.variant,
-            "seed": r.seed,
-        }
-        for r in store.list(limit)
-    ]
-    columns = ["id", "created", "kind", "scenario", "model", "variant", "seed"]
-    return frame(rows, columns, Provenance(kind="runs", scenario="", input_hash=""))
