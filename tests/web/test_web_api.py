@@ -240,3 +240,20 @@ def test_openapi_and_docs(client: TestClient) -> None:
 def test_scenario_document(client: TestClient, name: str) -> None:
     doc = client.get(f"/api/v1/scenarios/{name}").json()
     assert doc["name"] == name
+
+
+def test_a_stochastic_what_if_runs_baseline_and_counterfactual_from_one_seed(
+    client: TestClient,
+) -> None:
+    body = {
+        "scenario": "iraq-2011",
+        "model": "smp",
+        "variant": "stochastic",
+        "set": ["Iran.salience.troops=0"],
+    }
+    doc = client.post("/api/v1/runs", json=body).json()
+    seed = doc["provenance"]["seed"]
+    assert isinstance(seed, int) and doc["baseline"]["provenance"]["seed"] == seed
+    twolevel = client.post("/api/v1/twolevel", json=body).json()
+    seed = twolevel["provenance"]["seed"]
+    assert isinstance(seed, int) and twolevel["baseline"]["provenance"]["seed"] == seed

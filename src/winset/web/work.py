@@ -61,6 +61,16 @@ class _Study(services.Study):
         return done[key]
 
 
+def _one_seed(the_study: services.Study, seed: int | None) -> int | None:
+    """A stochastic model's seed, drawn once if not given (None for the other models).
+
+    A what-if's baseline and counterfactual then run from the same seed.
+    """
+    from winset.seeds import resolve_seed
+
+    return resolve_seed(seed) if the_study.prepared().random else seed
+
+
 def _whole(value: Any, field: str, default: int | None = None) -> int | None:
     if value is None or value == "":
         return default
@@ -146,7 +156,7 @@ class Workbench:
 
     def forecast(self, the_study: services.Study, seed: Any = None) -> services.Done[Any]:
         """One model's forecast (with its levers: the what-if beside the baseline)."""
-        s = _whole(seed, "seed")
+        s = _one_seed(the_study, _whole(seed, "seed"))
         if the_study.levers:
             return services.whatif(
                 the_study,
@@ -170,13 +180,14 @@ class Workbench:
         return TwoLevelSettings(solution or "nearest", _float(noise, "noise", 0.05)).checked()
 
     def _analyse(self, the_study: services.Study, settings: TwoLevelSettings) -> services.Done[Any]:
+        seed = _one_seed(the_study, None)
         if the_study.levers:
             return services.whatif(
                 the_study,
-                lambda x: services.twolevel(x, settings, store=self.store),
+                lambda x: services.twolevel(x, settings, seed=seed, store=self.store),
                 store=self.store,
             )
-        return services.twolevel(the_study, settings, store=self.store)
+        return services.twolevel(the_study, settings, seed=seed, store=self.store)
 
     # ------------------------------------------------------------------ jobs
 
