@@ -13,10 +13,30 @@
       var spec;
       try { spec = JSON.parse(target.getAttribute("data-spec")); } catch (e) { return; }
       var config = { responsive: true, displaylogo: false };
-      window.Plotly.newPlot(target, spec.data || [], spec.layout || {}, config).then(function () {
+      var layout = spec.layout || {};
+      fitTitle(layout, target.clientWidth);
+      window.Plotly.newPlot(target, spec.data || [], layout, config).then(function () {
         target.setAttribute("data-drawn", "1");
       });
     });
+  }
+
+  /* A title too long for a narrow chart is broken over two lines at a space, clear of the
+     tool bar at the top right, and the top margin grows to hold the second line. */
+  function fitTitle(layout, width) {
+    var title = layout.title;
+    var text = title && (typeof title === "string" ? title : title.text);
+    if (!text || !width || text.indexOf("<br>") >= 0) { return; }
+    var size = (title.font && title.font.size) || ((layout.font && layout.font.size) || 12) * 1.4;
+    var fits = Math.floor((width - 260) / (size * 0.62));  /* the tool bar takes ~250 px */
+    if (fits < 20 || text.length <= fits) { return; }
+    var cut = text.lastIndexOf(" ", fits);
+    if (cut < fits / 2) { return; }
+    var two = text.slice(0, cut) + "<br>" + text.slice(cut + 1);
+    layout.title = typeof title === "string" ? { text: two } : Object.assign({}, title, { text: two });
+    var margin = Object.assign({}, layout.margin || {});
+    margin.t = (margin.t || 50) + Math.round(size * 1.4);
+    layout.margin = margin;
   }
 
   function formatted(value) {
